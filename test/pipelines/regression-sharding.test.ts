@@ -10,8 +10,9 @@ import {
 import { applyFeatureView } from '../../actions/lib/features/feature-view.js';
 import { LinearRegression } from '../../actions/lib/models/linear-regression.js';
 import { emptyLinearStats } from '../../actions/lib/models/linear-stats.js';
-import { ShardError } from '../../actions/lib/pipelines/sharding.js';
-import { linearModelFromStats, nbView, shardedAlgorithm } from '../../actions/lib/pipelines/train-shards.js';
+import { linearModelFromStats } from '../../actions/lib/pipelines/shards/linear-partials.js';
+import { ShardError } from '../../actions/lib/pipelines/shards/shard-error.js';
+import { nbView, shardedAlgorithm } from '../../actions/lib/pipelines/shards/sharded-config.js';
 import type { DatasetSpec } from '../../actions/lib/spec/spec.js';
 import { fitCandidate, predictValueRows, type TrainingData } from '../../actions/lib/training/training.js';
 import { linearData, wineScoreData } from '../helpers/regression-data.js';

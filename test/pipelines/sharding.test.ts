@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureGroup } from '../../actions/lib/features/feature-group.js';
 import { Workspace } from '../../actions/lib/files/workspace.js';
 import { parseShard } from '../../actions/lib/pipelines/options.js';
-import { assignMonths, groupAssignment } from '../../actions/lib/pipelines/sharding.js';
+import { assignMonths, groupAssignment } from '../../actions/lib/pipelines/shards/plan.js';
 import { ModelRegistry } from '../../actions/lib/registry/model-registry.js';
 import { hashSplit, inHashHoldout } from '../../actions/lib/training/splits.js';
 import { type ActionRun, requireBundles, runActionBundle } from '../helpers/action-runner.js';

@@ -24,7 +24,9 @@ import {
   toleranceFor,
   VERSION,
 } from '../../lib/pipelines/options.js';
-import { type Shard, shardText } from '../../lib/pipelines/sharding.js';
+import { mergeTrainShards } from '../../lib/pipelines/shards/merge-train.js';
+import { type Shard, shardText } from '../../lib/pipelines/shards/plan.js';
+import { trainShard } from '../../lib/pipelines/shards/train-shard.js';
 import {
   REGRESSION_GATE_METRICS,
   type RegressionGateMetric,
@@ -32,7 +34,6 @@ import {
   trainingConfig,
   trainingData,
 } from '../../lib/pipelines/train.js';
-import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.js';
 import {
   isRegressionHoldout,
   ModelRegistry,

@@ -13,10 +13,11 @@ import {
 import { DEFAULT_MAX_DAYS } from '../../lib/pipelines/daily-schedule.js';
 import { generate } from '../../lib/pipelines/generate.js';
 import { infer } from '../../lib/pipelines/infer.js';
-import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
 import { WINDOW_DAYS } from '../../lib/pipelines/options.js';
-import { type Shard, shardText } from '../../lib/pipelines/sharding.js';
+import { inferShard } from '../../lib/pipelines/shards/infer-shard.js';
+import { mergeInferShards } from '../../lib/pipelines/shards/merge-infer.js';
+import { type Shard, shardText } from '../../lib/pipelines/shards/plan.js';
 import { writeReports } from '../../lib/reports/reports.js';
 import type { DatasetSpec } from '../../lib/spec/spec.js';
 import {

@@ -2,8 +2,9 @@
 // log written to a partials folder, or all shards' parts merged into the log.
 
 import { type InferResult, infer } from '../../lib/pipelines/infer.js';
-import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
-import { shardText } from '../../lib/pipelines/sharding.js';
+import { inferShard } from '../../lib/pipelines/shards/infer-shard.js';
+import { mergeInferShards } from '../../lib/pipelines/shards/merge-infer.js';
+import { shardText } from '../../lib/pipelines/shards/plan.js';
 import { type ActionDeps, type ActionReport, eachDataset } from '../../lib/platform/action-kit.js';
 import type { InferInputs } from './inputs.js';
 import { inferReport } from './summary.js';

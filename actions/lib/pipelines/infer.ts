@@ -21,7 +21,7 @@ import {
   regressionLine,
 } from '../reports/prediction-log.js';
 import { type DatasetSpec, taskOf } from '../spec/spec.js';
-import { partitionsOf } from './sharding.js';
+import { partitionsOf } from './shards/read-partitions.js';
 
 export interface InferResult {
   dataset: string;

@@ -11,7 +11,7 @@ import { type ErrorKind, GitmlError } from '../core/gitml-error.js';
 import { DateError, parseCalendarDate, parseInstant, utcDate } from '../core/time.js';
 import type { SelectedDataset, Workspace } from '../files/workspace.js';
 import { type DatasetSpec, MAX_ROWS_PER_DAY, taskOf } from '../spec/spec.js';
-import type { Shard } from './sharding.js';
+import type { Shard } from './shards/plan.js';
 
 /** Cross-validation folds: at least 2 (train on some, score on the rest); more only multiplies the time. */
 export const FOLDS = { min: 2, max: 20 } as const;

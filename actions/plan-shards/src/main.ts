@@ -2,7 +2,7 @@
 // row counts in metadata.json — one shard unless a group exceeds max-rows.
 
 import { FeatureGroup } from '../../lib/features/feature-group.js';
-import { planShardCount } from '../../lib/pipelines/sharding.js';
+import { planShardCount } from '../../lib/pipelines/shards/plan.js';
 import type { ActionDeps, ActionReport } from '../../lib/platform/action-kit.js';
 import type { PlanShardsInputs } from './inputs.js';
 import { planReport } from './summary.js';

@@ -2,9 +2,10 @@
 // comment; with shard/merge, one shard's statistics or the merge of all shards.
 
 import { gateMetricFor, toleranceFor } from '../../lib/pipelines/options.js';
-import { shardText } from '../../lib/pipelines/sharding.js';
+import { mergeTrainShards } from '../../lib/pipelines/shards/merge-train.js';
+import { shardText } from '../../lib/pipelines/shards/plan.js';
+import { type ShardTrainResult, trainShard } from '../../lib/pipelines/shards/train-shard.js';
 import { type TrainResult, trainDataset } from '../../lib/pipelines/train.js';
-import { mergeTrainShards, type ShardTrainResult, trainShard } from '../../lib/pipelines/train-shards.js';
 import { type ActionDeps, type ActionReport, eachDataset } from '../../lib/platform/action-kit.js';
 import { championVersions } from '../../lib/registry/model-registry.js';
 import type { DatasetSpec } from '../../lib/spec/spec.js';

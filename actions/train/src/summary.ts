@@ -3,9 +3,9 @@
 import { percent } from '../../lib/core/format.js';
 import type { Workspace } from '../../lib/files/workspace.js';
 import { retrainHint } from '../../lib/pipelines/options.js';
-import { shardText } from '../../lib/pipelines/sharding.js';
+import { shardText } from '../../lib/pipelines/shards/plan.js';
+import type { ShardTrainResult } from '../../lib/pipelines/shards/train-shard.js';
 import type { TrainResult } from '../../lib/pipelines/train.js';
-import type { ShardTrainResult } from '../../lib/pipelines/train-shards.js';
 import {
   type ActionReport,
   type EachDatasetResult,

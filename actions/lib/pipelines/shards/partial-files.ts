@@ -1,94 +1,21 @@
-// Sharding a feature group by partition: which months a shard reads, the partial files shards leave in a
-// partials folder, and the checks a merge makes before it writes anything.
+// The partial files shards leave in a partials folder, and reading them back as one complete set.
 //
-// Assignment: the group's months (the partition files, ascending) are dealt to n shards by their row
-// counts in stats.json — largest first, each to the shard with the fewest rows so far (ties: the
-// lower shard) — so uneven months still give shards of similar size. Every shard and the merge compute
-// it from the same metadata, so it needs no coordination; a merge refuses partials whose months differ
-// from the assignment it computes (the group changed between map and reduce).
-//
-// A shard is written `i/n` with 1 ≤ i ≤ n. Partial files are named `<kind>-<dataset>-<i>-of-<n>.json`
-// (plus, for inference, one CSV per changed log month) and carry a named, versioned format, the shard
-// index, n, the feature-group version, the months read and the sha256 of every partition read.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// Partial files are named `<kind>-<dataset>-<i>-of-<n>.json` (plus, for inference, one CSV per changed
+// log month) and carry a named, versioned format, the shard index, n, the feature-group version, the
+// months read and the sha256 of every partition read.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { GitmlError } from '../core/gitml-error.js';
-import { jsonSyntaxProblem, stableStringify } from '../core/json.js';
-import type { FeatureGroup } from '../features/feature-group.js';
-import { applyLateLabels, type FeatureTable } from '../features/feature-table.js';
-import { sha256Hex } from '../files/sha256.js';
-import { MAX_SHARDS, OptionError } from './options.js';
-
-export class ShardError extends GitmlError {
-  override name = 'ShardError';
-}
+import { jsonSyntaxProblem, stableStringify } from '../../core/json.js';
+import type { FeatureGroup } from '../../features/feature-group.js';
+import { writeFilesAtomically } from '../../files/atomic-write.js';
+import { sha256Hex } from '../../files/sha256.js';
+import { OptionError } from '../options.js';
+import { groupAssignment, type Shard } from './plan.js';
+import { labelsSha256 } from './read-partitions.js';
+import { ShardError } from './shard-error.js';
 
 /** The partials folder given does not hold one complete set: an error about option 'partials', exit 1. */
 const partialsError = (rule: string) => new OptionError('partials', rule, 'failure');
-
-/** Shard `index` (1-based) of `count`. */
-export interface Shard {
-  index: number;
-  count: number;
-}
-
-export const shardText = (s: Shard) => `${s.index}/${s.count}`;
-
-/**
- * Deals months to `count` shards, largest first, each to the shard with the fewest rows so far.
- * Returns each shard's months in ascending order (shard 1 first).
- */
-export function assignMonths(
-  months: readonly string[],
-  rowsOf: (month: string) => number,
-  count: number,
-): string[][] {
-  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] as string[] }));
-  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const m of bySize) {
-    let least = 0;
-    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
-    shards[least].rows += rowsOf(m);
-    shards[least].months.push(m);
-  }
-  return shards.map((s) => s.months.sort());
-}
-
-/** The months of every shard of a feature group (see the assignment rule above). */
-export function groupAssignment(fg: FeatureGroup, count: number): string[][] {
-  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
-}
-
-/** One partition as a shard reads it: its bytes' sha256 and its rows, late labels applied. */
-export interface ReadPartition {
-  month: string;
-  sha256: string;
-  table: FeatureTable;
-}
-
-/**
- * Reads partitions one at a time (memory: one partition, not the group), applying labels.csv the way
- * FeatureGroup.read() does. `lateLabels` is fg.lateLabels(), read once by the caller.
- */
-export function* partitionsOf(
-  fg: FeatureGroup,
-  months: readonly string[],
-  lateLabels: Map<number, number>,
-): Generator<ReadPartition> {
-  fg.assertNoMissingPartitions(() => true); // a deleted partition is named, not skipped by the plan
-  for (const month of months) {
-    // Checked against stats.json; sha256 is the month's pieces' bytes in order (monthSha256).
-    const { table, sha256 } = fg.readVerifiedPartition(month);
-    applyLateLabels(table, lateLabels, fg.numericLabel);
-    yield { month, sha256, table };
-  }
-}
-
-/** sha256 of labels.csv, or null when the group has none. */
-export function labelsSha256(fg: FeatureGroup): string | null {
-  const bytes = fg.files.readBytes(fg.labelsPath);
-  return bytes ? sha256Hex(bytes) : null;
-}
 
 /** The content hash of the rows a shard read: its partitions' hashes in month order and labels.csv's. */
 export function rowsHashOf(
@@ -140,6 +67,23 @@ export function partialRowsHeader(
 
 export function partialFileName(kind: string, dataset: string, shard: Shard): string {
   return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
+}
+
+/**
+ * Writes a shard's partial into dir (created when missing) as `<kind>-<dataset>-<i>-of-<n>.json` and
+ * returns its path. Written last by a shard: the partial file is what makes the shard count.
+ */
+export function writePartial(
+  dir: string,
+  kind: string,
+  dataset: string,
+  shard: Shard,
+  partial: PartialHeader,
+): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, partialFileName(kind, dataset, shard));
+  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
+  return file;
 }
 
 /** Every *.json file under dir, depth first (download-artifact may put each artifact in a sub-folder). */
@@ -235,68 +179,4 @@ export function readPartialSet<T extends PartialHeader>(
       throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
   }
   return ordered;
-}
-
-/** Refuses when a partition's bytes now differ from what the shard that read it hashed. */
-export function checkUnchanged(
-  fg: FeatureGroup,
-  owner: { file: string; partial: PartialHeader },
-  month: string,
-  actual: string,
-): void {
-  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
-  if (expected !== actual) {
-    throw new ShardError(
-      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`,
-    );
-  }
-}
-
-/** Refuses when labels.csv now differs from what a shard read. */
-export function checkLabelsUnchanged(
-  fg: FeatureGroup,
-  owners: readonly { file: string; partial: PartialHeader }[],
-): void {
-  const now = labelsSha256(fg);
-  for (const o of owners) {
-    if ((o.partial.labelsSha256 ?? null) !== now)
-      throw new ShardError(
-        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`,
-      );
-  }
-}
-
-/** A field that must agree across all partials (and with the repository now), or a ShardError. */
-export function checkSame<T>(
-  owners: readonly { file: string; partial: T }[],
-  what: string,
-  pick: (p: T) => unknown,
-  now?: { value: unknown; where: string },
-): void {
-  const text = (v: unknown) =>
-    stableStringify(v ?? null)
-      .replace(/\s+/g, ' ')
-      .trim();
-  const first = text(pick(owners[0].partial));
-  for (const o of owners) {
-    const v = text(pick(o.partial));
-    if (v !== first)
-      throw new ShardError(
-        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`,
-      );
-  }
-  if (now && text(now.value) !== first)
-    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text(now.value)}`);
-}
-
-/**
- * How many shards a group of `rows` rows in `months` partitions gets: one per `maxRows` rows (a group
- * at or below maxRows is one shard), at most `maxShards`, and never more than it has partitions.
- */
-export function planShardCount(rows: number, months: number, maxRows: number, maxShards: number): number {
-  if (!(Number.isInteger(maxRows) && maxRows >= 1))
-    throw new ShardError(`max-rows must be a whole number ≥ 1, got ${maxRows}`);
-  if (!(Number.isInteger(maxShards) && maxShards >= 1 && maxShards <= MAX_SHARDS))
-    throw new ShardError(`max-shards must be a whole number from 1 to ${MAX_SHARDS}, got ${maxShards}`);
-  return Math.max(1, Math.min(Math.ceil(rows / maxRows), maxShards, months));
 }
