@@ -6,7 +6,7 @@ import { formatNumber } from '../../actions/lib/core/json.js';
 import { normalCdf, normalQuantile } from '../../actions/lib/core/normal.js';
 import { FeatureGroup } from '../../actions/lib/features/feature-group.js';
 import { type FeatureTable, SOURCES } from '../../actions/lib/features/feature-table.js';
-import { fitGenerator, marginalOf, quantileOf, sampleRows } from '../../actions/lib/features/generator.js';
+import { fitGenerator, marginalOf, quantileOf, sampleRows } from '../../actions/lib/features/generator/fit.js';
 import { generatorReport, rocAuc } from '../../actions/lib/features/generator-report.js';
 import { Workspace } from '../../actions/lib/files/workspace.js';
 import { type DatasetSpec, featureSchema } from '../../actions/lib/spec/spec.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FeatureGroup } from '../../actions/lib/features/feature-group.js';
 import { SOURCES } from '../../actions/lib/features/feature-table.js';
-import { fitGenerator, type GeneratedRow, sampleRows, seedOf } from '../../actions/lib/features/generator.js';
+import { fitGenerator, type GeneratedRow, sampleRows, seedOf } from '../../actions/lib/features/generator/fit.js';
 import { Workspace } from '../../actions/lib/files/workspace.js';
 import { featureDrifts } from '../../actions/lib/monitoring/drift-decision.js';
 import { DEFAULT_THRESHOLDS } from '../../actions/lib/pipelines/monitor.js';

@@ -41,7 +41,7 @@ import {
   GeneratorError,
   type GeneratorModel,
   sampleRows,
-} from './generator.js';
+} from './generator/fit.js';
 
 /** Generated rows the real-trained model is scored on (at least; more when the real sample is larger). */
 const TRTG_ROWS = 2000;

@@ -26,13 +26,13 @@
 //                the regression of its score on theirs
 // Values are written with the spec's decimals. Pure: no I/O.
 
-import { GitmlError } from '../core/gitml-error.js';
-import { formatNumber } from '../core/json.js';
-import { normalCdf, normalQuantile } from '../core/normal.js';
-import { createRng } from '../models/random.js';
-import type { DatasetSpec } from '../spec/spec.js';
-import { featureSchema, taskOf } from '../spec/spec.js';
-import type { FeatureTable } from './feature-table.js';
+import { GitmlError } from '../../core/gitml-error.js';
+import { formatNumber } from '../../core/json.js';
+import { normalCdf, normalQuantile } from '../../core/normal.js';
+import { createRng } from '../../models/random.js';
+import type { DatasetSpec } from '../../spec/spec.js';
+import { featureSchema, taskOf } from '../../spec/spec.js';
+import type { FeatureTable } from '../feature-table.js';
 
 /**
  * An empirical distribution: the distinct values in increasing order and, for each, how many rows hold a
