@@ -3,6 +3,7 @@
 // label's regression on the other columns; and the factor the sampler draws correlated noise with. Pure:
 // no I/O.
 
+import { choleskyFactor } from '../../models/cholesky.js';
 import { GeneratorError } from './model.js';
 
 /**
@@ -89,28 +90,27 @@ export function lastOnOthers(chol: readonly number[], p: number): number[] {
   return beta;
 }
 
-/** Lower Cholesky factor of a symmetric matrix, adding jitter until it is positive definite. */
+/**
+ * Lower Cholesky factor (row-major) of a symmetric matrix, adding jitter to its diagonal until it is
+ * positive definite.
+ */
 export function cholesky(a: readonly number[], p: number): number[] {
   const scale = Math.max(1e-12, ...Array.from({ length: p }, (_, i) => Math.abs(a[i * p + i])));
   for (let jitter = 0; jitter < 12; jitter++) {
     const l = choleskyWith(a, p, jitter === 0 ? 0 : scale * 1e-10 * 10 ** jitter);
-    if (l) return l;
+    if (l) return Array.from(l);
   }
   throw new GeneratorError('covariance is not positive definite even with jitter');
 }
 
-/** Lower Cholesky factor of a + eps·I, or null when that is not positive definite. */
-function choleskyWith(a: readonly number[], p: number, eps: number): number[] | null {
-  const l = new Array<number>(p * p).fill(0);
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * p + j] + (i === j ? eps : 0);
-      for (let q = 0; q < j; q++) s -= l[i * p + q] * l[j * p + q];
-      if (i === j) {
-        if (!(s > 0)) return null;
-        l[i * p + i] = Math.sqrt(s);
-      } else l[i * p + j] = s / l[j * p + j];
-    }
-  }
-  return l;
+/**
+ * Lower Cholesky factor of a + eps·I by the one factorisation (models/cholesky.ts), or null when that is
+ * not positive definite: the generator's rule is that every pivot is positive (minPivot 0).
+ */
+function choleskyWith(a: readonly number[], p: number, eps: number): Float64Array | null {
+  // The lower triangle only (the factorisation reads no more); eps on the diagonal, + 0 elsewhere as before.
+  const shifted = new Float64Array(p * p);
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j <= i; j++) shifted[i * p + j] = a[i * p + j] + (i === j ? eps : 0);
+  return choleskyFactor(shifted, p, 0);
 }
