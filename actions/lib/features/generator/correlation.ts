@@ -70,7 +70,7 @@ export function latentLabelCorrelation(
       const r = Math.max(-0.99, Math.min(0.99, corr[j * p + p - 1] / spread ** t));
       latent[j * p + p - 1] = latent[(p - 1) * p + j] = r;
     }
-    if (choleskyWith(latent, p, 0)) return latent;
+    if (factorWithShift(latent, p, 0)) return latent;
   }
   return [...corr];
 }
@@ -94,10 +94,10 @@ export function lastOnOthers(chol: readonly number[], p: number): number[] {
  * Lower Cholesky factor (row-major) of a symmetric matrix, adding jitter to its diagonal until it is
  * positive definite.
  */
-export function cholesky(a: readonly number[], p: number): number[] {
+export function jitteredCholesky(a: readonly number[], p: number): number[] {
   const scale = Math.max(1e-12, ...Array.from({ length: p }, (_, i) => Math.abs(a[i * p + i])));
   for (let jitter = 0; jitter < 12; jitter++) {
-    const l = choleskyWith(a, p, jitter === 0 ? 0 : scale * 1e-10 * 10 ** jitter);
+    const l = factorWithShift(a, p, jitter === 0 ? 0 : scale * 1e-10 * 10 ** jitter);
     if (l) return Array.from(l);
   }
   throw new GeneratorError('covariance is not positive definite even with jitter');
@@ -107,7 +107,7 @@ export function cholesky(a: readonly number[], p: number): number[] {
  * Lower Cholesky factor of a + eps·I by the one factorisation (models/cholesky.ts), or null when that is
  * not positive definite: the generator's rule is that every pivot is positive (minPivot 0).
  */
-function choleskyWith(a: readonly number[], p: number, eps: number): Float64Array | null {
+function factorWithShift(a: readonly number[], p: number, eps: number): Float64Array | null {
   // The lower triangle only (the factorisation reads no more); eps on the diagonal, + 0 elsewhere as before.
   const shifted = new Float64Array(p * p);
   for (let i = 0; i < p; i++)

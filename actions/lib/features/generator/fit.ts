@@ -32,7 +32,7 @@ import type { DatasetSpec } from '../../spec/spec.js';
 import { featureSchema, taskOf } from '../../spec/spec.js';
 import type { FeatureTable } from '../feature-table.js';
 import {
-  cholesky,
+  jitteredCholesky,
   lastOnOthers,
   latentLabelCorrelation,
   poolCorrelations,
@@ -209,7 +209,7 @@ function fitComponents(
       // Anchors: every row, or an even subset of a huge group.
       const anchorPositions = g.map((_, r) => r).filter((r) => anchorPosition[g[r]] >= 0);
       if (anchorPositions.length === 0) anchorPositions.push(0);
-      const chol = p ? cholesky(corr, p) : [];
+      const chol = p ? jitteredCholesky(corr, p) : [];
       components.push({
         classIndex: c,
         weight: g.length / classRows.length,
