@@ -10,7 +10,9 @@ import { normalQuantile } from '../../actions/lib/core/normal.js';
 import { FeatureGroup } from '../../actions/lib/features/feature-group.js';
 import { emptyTable, type FeatureTable, SOURCES } from '../../actions/lib/features/feature-table.js';
 import { pearson } from '../../actions/lib/features/feature-view.js';
-import { fitGenerator, onGrid, sampleRows, scoreOf } from '../../actions/lib/features/generator.js';
+import { fitGenerator } from '../../actions/lib/features/generator/fit.js';
+import { scoreOf } from '../../actions/lib/features/generator/marginals.js';
+import { onGrid, sampleRows } from '../../actions/lib/features/generator/sampler.js';
 import {
   generatorReportLines,
   regressionGeneratorReport,

@@ -35,13 +35,9 @@ import {
 } from '../training/training.js';
 import type { FeatureTable } from './feature-table.js';
 import { applyFeatureView, fitFeatureView, pearson } from './feature-view.js';
-import {
-  fitGenerator,
-  type GeneratedRow,
-  GeneratorError,
-  type GeneratorModel,
-  sampleRows,
-} from './generator.js';
+import { fitGenerator } from './generator/fit.js';
+import { GeneratorError, type GeneratorModel } from './generator/model.js';
+import { type GeneratedRow, sampleRows } from './generator/sampler.js';
 
 /** Generated rows the real-trained model is scored on (at least; more when the real sample is larger). */
 const TRTG_ROWS = 2000;

@@ -3,15 +3,16 @@
 
 /**
  * Lower-triangular L with A = L Lᵀ. A is n × n row-major (only its lower triangle is read; it is not
- * modified). null when A is not positive definite to working precision (a pivot at or below 1e-14 of its
- * diagonal entry).
+ * modified). null when A is not positive definite to working precision: a pivot at or below minPivot
+ * times its diagonal entry (default 1e-14; the generator passes 0: a pivot must be positive).
  */
-export function choleskyFactor(A: Float64Array, n: number): Float64Array | null {
+export function choleskyFactor(A: Float64Array, n: number, minPivot = 1e-14): Float64Array | null {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = A[j * n + j];
     for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
-    if (!(d > 1e-14 * Math.abs(A[j * n + j]))) return null;
+    // minPivot 0 compares with 0 itself (0·∞ would be NaN and refuse an infinite diagonal).
+    if (!(d > (minPivot === 0 ? 0 : minPivot * Math.abs(A[j * n + j])))) return null;
     const ljj = Math.sqrt(d);
     L[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {

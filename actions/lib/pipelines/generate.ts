@@ -6,7 +6,8 @@
 import { addDays, DAY_MS, daysBetween, utcDate } from '../core/time.js';
 import { FeatureGroup } from '../features/feature-group.js';
 import { SOURCE_CODE } from '../features/feature-table.js';
-import { fitGenerator, sampleRows, seedOf } from '../features/generator.js';
+import { fitGenerator } from '../features/generator/fit.js';
+import { sampleRows, seedOf } from '../features/generator/sampler.js';
 import type { NewRow } from '../features/group-writer.js';
 import type { Workspace } from '../files/workspace.js';
 import type { DatasetSpec } from '../spec/spec.js';
