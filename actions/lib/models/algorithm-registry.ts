@@ -1,6 +1,6 @@
 // The shape of an algorithm registry, shared by the classifiers (algorithms.ts) and the regressors
 // (regressors.ts): an entry per trainable algorithm, lookup by name, loading serialised JSON by its format
-// name, and the hyper-parameter readers of algorithms that exist in both registries. Platform-neutral.
+// name, and the hyper-parameter readers of algorithms that exist in both registries. Browser-safe.
 import type { KnnWeights } from './knn.js';
 import type { MaxFeatures, RandomForestParams } from './random-forest/params.js';
 import { ModelFormatError } from './types.js';

@@ -1,5 +1,5 @@
 // The algorithms the pipeline can train, their hyper-parameter grids for cross-validation, and loading
-// any serialised estimator by its format name. Adding an algorithm means adding it here. Platform-neutral.
+// any serialised estimator by its format name. Adding an algorithm means adding it here. Browser-safe.
 import {
   type Algorithm,
   findAlgorithm,

@@ -1,6 +1,6 @@
 // Base64 (standard alphabet, padded) for byte streams inside model JSON, written out because models/
 // may not use Node's Buffer; decoding is native where the runtime has Uint8Array.fromBase64.
-// Platform-neutral.
+// Browser-safe.
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DECODE = new Int16Array(128).fill(-1);

@@ -1,5 +1,5 @@
 // Solves A x = b for a symmetric positive-definite A by Cholesky factorisation; the factor can be kept
-// and reused for several right-hand sides (a Newton polish with a frozen Hessian). Platform-neutral.
+// and reused for several right-hand sides (a Newton polish with a frozen Hessian). Browser-safe.
 
 /**
  * Lower-triangular L with A = L Lᵀ. A is n × n row-major (only its lower triangle is read; it is not

@@ -4,7 +4,7 @@
 // up to 31 leaves grown best-first by gain, leaves of at least 20 rows, learning rate 0.1, 100 iterations.
 // Gradients and hessians are float32 and histograms sum them in sample order, as scikit-learn does, so on
 // data without ties in gain the trees come out the same. No early stopping: scikit-learn's 'auto' turns it
-// on only above 10,000 rows. Deterministic (nothing is random). Platform-neutral: no Node imports.
+// on only above 10,000 rows. Deterministic (nothing is random). Browser-safe: no Node imports.
 import { bytesField, encodeBase64 } from './base64.js';
 import {
   type Classifier,

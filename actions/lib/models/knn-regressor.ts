@@ -2,7 +2,7 @@
 // training targets, uniform or weighted by 1/distance (exact matches take all the weight). The neighbour
 // search is the classifier's exact, deterministic one (knn.ts over knn-search.ts): equal distances rank by
 // training index, whichever search (index or brute force) the data's shape picks.
-// Platform-neutral.
+// Browser-safe.
 import { KNearestNeighbors, KNN_FORMAT, type KnnWeights, readNeighborSettings } from './knn.js';
 import { checkTargets, type EstimatorJSON, type Matrix, ModelFormatError, type Regressor } from './types.js';
 import { checkFormat, readNumbers } from './validate-json.js';

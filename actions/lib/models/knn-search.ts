@@ -18,7 +18,7 @@
 //   Values so large that squares could overflow go to the index, whose direct sums are the definition.
 // chooseSearch picks by shape, as measured against the index on the knn-wide bench (test/bench): the
 // index below BRUTE_FROM_COLS features (it prunes well there and needs no copy), brute force from there.
-// Platform-neutral: plain Float64Array arithmetic, WebAssembly only as an optional accelerator.
+// Browser-safe: plain Float64Array arithmetic, WebAssembly only as an optional accelerator.
 import { wasmDot } from './knn-dot-wasm.js';
 import type { Matrix } from './types.js';
 

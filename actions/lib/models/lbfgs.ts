@@ -1,6 +1,6 @@
 // Limited-memory BFGS (Nocedal & Wright, Numerical Optimization, 2nd ed., Algorithm 7.5) with a
 // strong-Wolfe line search (Algorithms 3.5 and 3.6, cubic interpolation in the zoom), for smooth convex
-// objectives such as the logistic loss. Unconstrained; deterministic. Platform-neutral.
+// objectives such as the logistic loss. Unconstrained; deterministic. Browser-safe.
 
 /** Writes the gradient at x into g and returns the objective at x. */
 export type ObjectiveWithGradient = (x: Float64Array, g: Float64Array) => number;

@@ -1,6 +1,6 @@
 // Linear least squares with an intercept, plain (alpha = 0, scikit-learn's LinearRegression) or ridge
 // (alpha > 0, scikit-learn's Ridge), fitted in closed form from sufficient statistics (linear-stats.ts),
-// so shards can be summarised apart and merged exactly. Platform-neutral.
+// so shards can be summarised apart and merged exactly. Browser-safe.
 import { type LinearStats, linearStats, mergeLinearStats, solveLinear } from './linear-stats.js';
 import {
   checkFiniteMatrix,

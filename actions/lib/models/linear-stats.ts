@@ -3,7 +3,7 @@
 // information as raw XᵀX, Xᵀy, sums and n, but without the cancellation that raw sums suffer when a
 // feature's spread is small next to its mean (wine density: 0.99 ± 0.003). Shards merge exactly with
 // Chan, Golub & LeVeque's pairwise update, so a fit from merged shard statistics equals the unsharded fit.
-// Platform-neutral.
+// Browser-safe.
 import { symmetricEigen } from './symmetric-eigen.js';
 import { checkFiniteMatrix, checkTargets, type Matrix } from './types.js';
 

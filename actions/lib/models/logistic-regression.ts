@@ -2,7 +2,7 @@
 // Σ log-loss + ‖W‖² / (2C) with unpenalised intercepts, multinomial (softmax) for three or more classes
 // and a single sigmoid for two, by L-BFGS (lbfgs.ts) converged tightly. Features should be standardised
 // (the pipeline's feature view does it, as a StandardScaler would). Classes with no training rows get
-// probability 0, as they would in a model that never saw them. Platform-neutral.
+// probability 0, as they would in a model that never saw them. Browser-safe.
 
 import { choleskyFactor, choleskySolveFactored } from './cholesky.js';
 import { type CorrectionPairs, type LbfgsResult, minimizeLbfgs } from './lbfgs.js';

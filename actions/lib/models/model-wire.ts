@@ -4,7 +4,7 @@
 // gzip as one JSON; 24 KB + 596 KB, 7 KB + 304 KB gzip as header + bin). The registry keeps its one JSON
 // file per version (text that git diffs, that the CLI and the actions load as it is, that every committed
 // version already is); only the site converts, at build time, and the page joins the two halves again
-// before ServingModel.load. Platform-neutral.
+// before ServingModel.load. Browser-safe.
 
 import { bytesField } from './base64.js';
 import { HIST_GRADIENT_BOOSTING_FORMAT } from './gradient-boosting.js';

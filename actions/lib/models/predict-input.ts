@@ -1,7 +1,7 @@
 // One input row for a prediction (gitml predict, and any caller with a row by name): checked by the same
 // rules ingest applies (cleanRecord: types, ranges, categories, the spec's fills and was-missing flags),
 // plus the rules of a hand-typed object: a JSON object, values that are numbers or text, no unknown keys
-// (with a did-you-mean), and no derived flag or label typed by hand. Platform-neutral.
+// (with a did-you-mean), and no derived flag or label typed by hand. Browser-safe.
 
 import { didYouMean, nearestName } from '../core/did-you-mean.js';
 import { InputError } from '../core/input-error.js';

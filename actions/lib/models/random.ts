@@ -1,5 +1,5 @@
 // Seeded pseudo-random numbers, so that training, splits and sampling are reproducible byte for byte.
-// Platform-neutral (bundled for the browser too): no Node imports.
+// Browser-safe (bundled for the browser too): no Node imports.
 
 /**
  * Returns a generator of uniform floats in [0, 1) with 32 bits of resolution (mulberry32).

@@ -1,7 +1,7 @@
 // The regression algorithms, their hyper-parameter grids for cross-validation, and loading any
 // serialised regressor by its format name: the regression counterpart of algorithms.ts, kept apart so
 // the classification search (ALGORITHMS, DEFAULT_TRAINING.candidates) never offers a regressor.
-// Platform-neutral.
+// Browser-safe.
 
 import {
   type Algorithm,

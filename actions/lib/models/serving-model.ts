@@ -1,6 +1,6 @@
 // A trained model as it is served: feature view + estimator + classes (or, for regression, the label's
 // unit and range and a prediction interval), in one named, versioned JSON (gitml.model v1). The same class
-// runs in the CLI, the actions and the browser predictor. Platform-neutral.
+// runs in the CLI, the actions and the browser predictor. Browser-safe.
 
 import { GitmlError } from '../core/gitml-error.js';
 import { sortedQuantile } from '../core/quantile.js';

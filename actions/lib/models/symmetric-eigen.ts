@@ -1,6 +1,6 @@
 // Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations: slower than tridiagonal QR
 // for large matrices but short, branch-light and accurate to a few ulps relative to the largest
-// eigenvalue, which is what a least-squares solve with a rank test needs. Platform-neutral.
+// eigenvalue, which is what a least-squares solve with a rank test needs. Browser-safe.
 
 export interface SymmetricEigen {
   /** Eigenvalues, in no particular order. */

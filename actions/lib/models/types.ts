@@ -1,4 +1,4 @@
-// Shared shapes for every estimator. Platform-neutral: no Node imports anywhere under models/,
+// Shared shapes for every estimator. Browser-safe: no Node imports anywhere under models/,
 // because the same files are bundled for the browser predictor.
 import { GitmlError } from '../core/gitml-error.js';
 
