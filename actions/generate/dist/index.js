@@ -31023,12 +31023,12 @@ function transposeRows(X2, out, who) {
 }
 
 // actions/lib/models/cholesky.ts
-function choleskyFactor(A2, n) {
+function choleskyFactor(A2, n, minPivot = 1e-14) {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = A2[j * n + j];
     for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
-    if (!(d > 1e-14 * Math.abs(A2[j * n + j]))) return null;
+    if (!(d > (minPivot === 0 ? 0 : minPivot * Math.abs(A2[j * n + j])))) return null;
     const ljj = Math.sqrt(d);
     L[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
@@ -39990,6 +39990,80 @@ var FeatureGroup = class _FeatureGroup {
   }
 };
 
+// actions/lib/features/generator/model.ts
+var GeneratorError = class extends GitmlError {
+  name = "GeneratorError";
+};
+
+// actions/lib/features/generator/correlation.ts
+function scoreCorrelation(scores, n) {
+  const p = scores.length;
+  const corr = new Array(p * p).fill(0);
+  for (let a = 0; a < p; a++) corr[a * p + a] = 1;
+  if (n < 2) return corr;
+  const norms = scores.map((s) => Math.sqrt(s.reduce((acc, z2) => acc + z2 * z2, 0)));
+  for (let a = 0; a < p; a++) {
+    for (let b = 0; b < a; b++) {
+      if (norms[a] === 0 || norms[b] === 0) continue;
+      let dot2 = 0;
+      for (let r2 = 0; r2 < n; r2++) dot2 += scores[a][r2] * scores[b][r2];
+      corr[a * p + b] = corr[b * p + a] = dot2 / (norms[a] * norms[b]);
+    }
+  }
+  return corr;
+}
+function poolCorrelations(corrs, counts, p) {
+  const pooled = new Array(p * p).fill(0);
+  let total = 0;
+  corrs.forEach((corr, c) => {
+    const w = Math.max(0, counts[c] - 1);
+    total += w;
+    for (let q = 0; q < p * p; q++) pooled[q] += w * corr[q];
+  });
+  return total > 0 ? pooled.map((v) => v / total) : corrs[0].map((_, q) => q % (p + 1) === 0 ? 1 : 0);
+}
+function shrink(own, n, target, lambda) {
+  return own.map((v, q) => (n * v + lambda * target[q]) / (n + lambda));
+}
+function latentLabelCorrelation(corr, p, labelScores) {
+  const n = labelScores.length;
+  const spread = Math.sqrt(labelScores.reduce((sum2, z2) => sum2 + z2 * z2, 0) / Math.max(1, n));
+  if (!(spread > 0 && spread < 1)) return [...corr];
+  for (const t of [1, 0.75, 0.5, 0.25]) {
+    const latent = [...corr];
+    for (let j = 0; j < p - 1; j++) {
+      const r2 = Math.max(-0.99, Math.min(0.99, corr[j * p + p - 1] / spread ** t));
+      latent[j * p + p - 1] = latent[(p - 1) * p + j] = r2;
+    }
+    if (factorWithShift(latent, p, 0)) return latent;
+  }
+  return [...corr];
+}
+function lastOnOthers(chol, p) {
+  const q = p - 1;
+  const beta = new Array(Math.max(0, q)).fill(0);
+  for (let i = q - 1; i >= 0; i--) {
+    let s = chol[q * p + i];
+    for (let j = i + 1; j < q; j++) s -= chol[j * p + i] * beta[j];
+    beta[i] = s / chol[i * p + i];
+  }
+  return beta;
+}
+function jitteredCholesky(a, p) {
+  const scale = Math.max(1e-12, ...Array.from({ length: p }, (_, i) => Math.abs(a[i * p + i])));
+  for (let jitter = 0; jitter < 12; jitter++) {
+    const l = factorWithShift(a, p, jitter === 0 ? 0 : scale * 1e-10 * 10 ** jitter);
+    if (l) return Array.from(l);
+  }
+  throw new GeneratorError("covariance is not positive definite even with jitter");
+}
+function factorWithShift(a, p, eps) {
+  const shifted = new Float64Array(p * p);
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j <= i; j++) shifted[i * p + j] = a[i * p + j] + (i === j ? eps : 0);
+  return choleskyFactor(shifted, p, 0);
+}
+
 // actions/lib/core/normal.ts
 function normalCdf(z2) {
   if (Number.isNaN(z2)) return Number.NaN;
@@ -40087,17 +40161,190 @@ function normalQuantile(p) {
   return x - u / (1 + x * u / 2);
 }
 
-// actions/lib/features/generator.ts
-var GeneratorError = class extends GitmlError {
-  name = "GeneratorError";
+// actions/lib/features/generator/marginals.ts
+function valuesOf(col, rows) {
+  const out = new Float64Array(rows.length);
+  for (let r2 = 0; r2 < rows.length; r2++) out[r2] = col[rows[r2]];
+  return out;
+}
+function marginalOf(col, rows) {
+  const sorted = valuesOf(col, rows).sort();
+  const values = [];
+  const cumulative = [];
+  for (let r2 = 0; r2 < sorted.length; r2++) {
+    if (r2 > 0 && sorted[r2] === sorted[r2 - 1]) cumulative[cumulative.length - 1] = r2 + 1;
+    else {
+      values.push(sorted[r2]);
+      cumulative.push(r2 + 1);
+    }
+  }
+  return { values, cumulative };
+}
+function quantileOf(m, u) {
+  return m.values[quantileIndex(m, u)];
+}
+function quantileIndex(m, u) {
+  const target = u * m.cumulative[m.cumulative.length - 1];
+  let lo = 0;
+  let hi = m.values.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (m.cumulative[mid] > target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+function scoreOf(m, x) {
+  const n = m.cumulative[m.cumulative.length - 1];
+  let lo = 0;
+  let hi = m.values.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (m.values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  const below = lo > 0 ? m.cumulative[lo - 1] : 0;
+  const atOrBelow = lo < m.values.length && m.values[lo] === x ? m.cumulative[lo] : below;
+  const u = Math.min(1 - 0.5 / n, Math.max(0.5 / n, (below + atOrBelow) / (2 * n)));
+  return normalQuantile(u);
+}
+function normalScores(col, rows) {
+  const n = rows.length;
+  const sorted = valuesOf(col, rows);
+  for (let r2 = 0; r2 < n; r2++) if (Number.isNaN(sorted[r2])) return normalScoresByComparison(col, rows);
+  sorted.sort();
+  const distinct = new Float64Array(n);
+  const score2 = new Float64Array(n);
+  let m = 0;
+  for (let s = 0; s < n; ) {
+    let e = s + 1;
+    while (e < n && sorted[e] === sorted[s]) e++;
+    distinct[m] = sorted[s];
+    score2[m++] = normalQuantile((s + e) / (2 * n));
+    s = e;
+  }
+  const scores = new Float64Array(n);
+  for (let r2 = 0; r2 < n; r2++) {
+    const x = col[rows[r2]];
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (distinct[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    scores[r2] = score2[lo];
+  }
+  return scores;
+}
+function normalScoresByComparison(col, rows) {
+  const n = rows.length;
+  const order = rows.map((_, r2) => r2).sort((a, b) => col[rows[a]] - col[rows[b]] || a - b);
+  const scores = new Float64Array(n);
+  for (let s = 0; s < n; ) {
+    let e = s + 1;
+    while (e < n && col[rows[order[e]]] === col[rows[order[s]]]) e++;
+    const z2 = normalQuantile((s + e) / (2 * n));
+    for (let r2 = s; r2 < e; r2++) scores[order[r2]] = z2;
+    s = e;
+  }
+  return scores;
+}
+
+// actions/lib/features/generator/neighbour-labels.ts
+var MAX_NEIGHBOUR_CANDIDATES = 2e3;
+function ownClass(k, c) {
+  return Array.from({ length: k }, (_, q) => q >= c ? 1 : 0);
+}
+function labelCdfOf(neighbours, positions, k, c) {
+  const memo = /* @__PURE__ */ new Map();
+  return (anchor) => {
+    let cdf = memo.get(anchor);
+    if (cdf === void 0) {
+      const r2 = positions[anchor];
+      cdf = neighbours && r2 >= 0 ? neighbours.cdf(r2) : ownClass(k, c);
+      memo.set(anchor, cdf);
+    }
+    return cdf;
+  };
+}
+var NeighbourLabels = class {
+  constructor(columns, labels, rows, k) {
+    this.columns = columns;
+    this.labels = labels;
+    this.rows = rows;
+    this.k = k;
+    const stride = Math.ceil(rows.length / MAX_NEIGHBOUR_CANDIDATES);
+    for (let r2 = 0; r2 < rows.length; r2 += stride) this.candidates.push(r2);
+    this.K = Math.min(
+      Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))),
+      this.candidates.length - 1
+    );
+  }
+  columns;
+  labels;
+  rows;
+  k;
+  scores = null;
+  candidates = [];
+  K;
+  /** Row-major scores: the distance loop reads one row's p scores together. */
+  scoresOnce() {
+    if (this.scores) return this.scores;
+    const p = this.columns.length;
+    const scores = new Float64Array(this.rows.length * p);
+    this.columns.forEach((col, a) => {
+      normalScores(col, this.rows).forEach((z2, r2) => {
+        scores[r2 * p + a] = z2;
+      });
+    });
+    this.scores = scores;
+    return scores;
+  }
+  /** The CDF of the row at position r of the fit's rows. */
+  cdf(r2) {
+    const { labels, rows, k, K } = this;
+    const scores = this.scoresOnce();
+    const p = this.columns.length;
+    const bestD = new Float64Array(Math.max(K, 0));
+    const bestL = new Int32Array(Math.max(K, 0));
+    let found = 0;
+    let worst = Number.POSITIVE_INFINITY;
+    const base = r2 * p;
+    for (const s of this.candidates) {
+      if (s === r2) continue;
+      let d = 0;
+      const other = s * p;
+      for (let a = 0; a < p && d < worst; a++) {
+        const diff = scores[base + a] - scores[other + a];
+        d += diff * diff;
+      }
+      if (d >= worst) continue;
+      let q = found < K ? found++ : K - 1;
+      for (; q > 0 && bestD[q - 1] > d; q--) {
+        bestD[q] = bestD[q - 1];
+        bestL[q] = bestL[q - 1];
+      }
+      bestD[q] = d;
+      bestL[q] = labels[rows[s]];
+      if (found === K) worst = bestD[K - 1];
+    }
+    if (found === 0) return ownClass(k, labels[rows[r2]]);
+    const counts = new Array(k).fill(0);
+    for (let q = 0; q < found; q++) counts[bestL[q]]++;
+    let sum2 = 0;
+    return counts.map((c) => {
+      sum2 += c / found;
+      return sum2;
+    });
+  }
 };
+
+// actions/lib/features/generator/fit.ts
 var WAS_MISSING = "1";
 var MIN_COMPONENT_ROWS = 30;
 var MIN_SHARE_IN_LARGE = 0.9;
-var BANDWIDTH = 0.45;
-var OWN_LABEL = 0.55;
 var MAX_ANCHORS = 2e4;
-var MAX_NEIGHBOUR_CANDIDATES = 2e3;
 function fitGenerator(spec, table, isReal) {
   const schema = featureSchema(spec);
   const regression = taskOf(spec.label) === "regression";
@@ -40199,7 +40446,7 @@ function fitComponents(fit, columns, flagOf) {
       const corr = regression ? latentLabelCorrelation(shrunk, p, scores[p - 1]) : shrunk;
       const anchorPositions = g2.map((_, r2) => r2).filter((r2) => anchorPosition[g2[r2]] >= 0);
       if (anchorPositions.length === 0) anchorPositions.push(0);
-      const chol = p ? cholesky(corr, p) : [];
+      const chol = p ? jitteredCholesky(corr, p) : [];
       components.push({
         classIndex: c,
         weight: g2.length / classRows.length,
@@ -40228,116 +40475,6 @@ function anchorPositionsOf(rows, tableRows) {
   });
   return anchorPosition;
 }
-function latentLabelCorrelation(corr, p, labelScores) {
-  const n = labelScores.length;
-  const spread = Math.sqrt(labelScores.reduce((sum2, z2) => sum2 + z2 * z2, 0) / Math.max(1, n));
-  if (!(spread > 0 && spread < 1)) return [...corr];
-  for (const t of [1, 0.75, 0.5, 0.25]) {
-    const latent = [...corr];
-    for (let j = 0; j < p - 1; j++) {
-      const r2 = Math.max(-0.99, Math.min(0.99, corr[j * p + p - 1] / spread ** t));
-      latent[j * p + p - 1] = latent[(p - 1) * p + j] = r2;
-    }
-    if (choleskyWith(latent, p, 0)) return latent;
-  }
-  return [...corr];
-}
-function lastOnOthers(chol, p) {
-  const q = p - 1;
-  const beta = new Array(Math.max(0, q)).fill(0);
-  for (let i = q - 1; i >= 0; i--) {
-    let s = chol[q * p + i];
-    for (let j = i + 1; j < q; j++) s -= chol[j * p + i] * beta[j];
-    beta[i] = s / chol[i * p + i];
-  }
-  return beta;
-}
-function ownClass(k, c) {
-  return Array.from({ length: k }, (_, q) => q >= c ? 1 : 0);
-}
-function labelCdfOf(neighbours, positions, k, c) {
-  const memo = /* @__PURE__ */ new Map();
-  return (anchor) => {
-    let cdf = memo.get(anchor);
-    if (cdf === void 0) {
-      const r2 = positions[anchor];
-      cdf = neighbours && r2 >= 0 ? neighbours.cdf(r2) : ownClass(k, c);
-      memo.set(anchor, cdf);
-    }
-    return cdf;
-  };
-}
-var NeighbourLabels = class {
-  constructor(columns, labels, rows, k) {
-    this.columns = columns;
-    this.labels = labels;
-    this.rows = rows;
-    this.k = k;
-    const stride = Math.ceil(rows.length / MAX_NEIGHBOUR_CANDIDATES);
-    for (let r2 = 0; r2 < rows.length; r2 += stride) this.candidates.push(r2);
-    this.K = Math.min(
-      Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))),
-      this.candidates.length - 1
-    );
-  }
-  columns;
-  labels;
-  rows;
-  k;
-  scores = null;
-  candidates = [];
-  K;
-  /** Row-major scores: the distance loop reads one row's p scores together. */
-  scoresOnce() {
-    if (this.scores) return this.scores;
-    const p = this.columns.length;
-    const scores = new Float64Array(this.rows.length * p);
-    this.columns.forEach((col, a) => {
-      normalScores(col, this.rows).forEach((z2, r2) => {
-        scores[r2 * p + a] = z2;
-      });
-    });
-    this.scores = scores;
-    return scores;
-  }
-  /** The CDF of the row at position r of the fit's rows. */
-  cdf(r2) {
-    const { labels, rows, k, K } = this;
-    const scores = this.scoresOnce();
-    const p = this.columns.length;
-    const bestD = new Float64Array(Math.max(K, 0));
-    const bestL = new Int32Array(Math.max(K, 0));
-    let found = 0;
-    let worst = Number.POSITIVE_INFINITY;
-    const base = r2 * p;
-    for (const s of this.candidates) {
-      if (s === r2) continue;
-      let d = 0;
-      const other = s * p;
-      for (let a = 0; a < p && d < worst; a++) {
-        const diff = scores[base + a] - scores[other + a];
-        d += diff * diff;
-      }
-      if (d >= worst) continue;
-      let q = found < K ? found++ : K - 1;
-      for (; q > 0 && bestD[q - 1] > d; q--) {
-        bestD[q] = bestD[q - 1];
-        bestL[q] = bestL[q - 1];
-      }
-      bestD[q] = d;
-      bestL[q] = labels[rows[s]];
-      if (found === K) worst = bestD[K - 1];
-    }
-    if (found === 0) return ownClass(k, labels[rows[r2]]);
-    const counts = new Array(k).fill(0);
-    for (let q = 0; q < found; q++) counts[bestL[q]]++;
-    let sum2 = 0;
-    return counts.map((c) => {
-      sum2 += c / found;
-      return sum2;
-    });
-  }
-};
 function groupBy(classRows, table, by) {
   const groups = /* @__PURE__ */ new Map();
   for (const i of classRows) {
@@ -40358,139 +40495,6 @@ function shareInLargeComponents(byClass, table, by) {
   }
   return all ? large / all : 0;
 }
-function valuesOf(col, rows) {
-  const out = new Float64Array(rows.length);
-  for (let r2 = 0; r2 < rows.length; r2++) out[r2] = col[rows[r2]];
-  return out;
-}
-function marginalOf(col, rows) {
-  const sorted = valuesOf(col, rows).sort();
-  const values = [];
-  const cumulative = [];
-  for (let r2 = 0; r2 < sorted.length; r2++) {
-    if (r2 > 0 && sorted[r2] === sorted[r2 - 1]) cumulative[cumulative.length - 1] = r2 + 1;
-    else {
-      values.push(sorted[r2]);
-      cumulative.push(r2 + 1);
-    }
-  }
-  return { values, cumulative };
-}
-function quantileOf(m, u) {
-  return m.values[quantileIndex(m, u)];
-}
-function quantileIndex(m, u) {
-  const target = u * m.cumulative[m.cumulative.length - 1];
-  let lo = 0;
-  let hi = m.values.length - 1;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (m.cumulative[mid] > target) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-function scoreOf(m, x) {
-  const n = m.cumulative[m.cumulative.length - 1];
-  let lo = 0;
-  let hi = m.values.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (m.values[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  const below = lo > 0 ? m.cumulative[lo - 1] : 0;
-  const atOrBelow = lo < m.values.length && m.values[lo] === x ? m.cumulative[lo] : below;
-  const u = Math.min(1 - 0.5 / n, Math.max(0.5 / n, (below + atOrBelow) / (2 * n)));
-  return normalQuantile(u);
-}
-function latentScore(g2, anchor, u) {
-  const q = anchor.length - 1;
-  const m = g2.marginals[q];
-  const n = m.cumulative[m.cumulative.length - 1];
-  const at = quantileIndex(m, normalCdf(anchor[q]));
-  const lo = normalQuantile((at > 0 ? m.cumulative[at - 1] : 0) / n);
-  const hi = normalQuantile(m.cumulative[at] / n);
-  let mean2 = 0;
-  for (let j = 0; j < q; j++) mean2 += g2.labelSlope[j] * anchor[j];
-  const sd = g2.labelResidualSd;
-  if (!(sd > 0)) return Math.min(hi, Math.max(lo, mean2));
-  const pLo = normalCdf((lo - mean2) / sd);
-  const pHi = normalCdf((hi - mean2) / sd);
-  const z2 = mean2 + sd * normalQuantile(Math.min(1 - 2 ** -53, Math.max(2 ** -53, pLo + u * (pHi - pLo))));
-  return Math.min(hi, Math.max(lo, z2));
-}
-function normalScores(col, rows) {
-  const n = rows.length;
-  const sorted = valuesOf(col, rows);
-  for (let r2 = 0; r2 < n; r2++) if (Number.isNaN(sorted[r2])) return normalScoresByComparison(col, rows);
-  sorted.sort();
-  const distinct = new Float64Array(n);
-  const score2 = new Float64Array(n);
-  let m = 0;
-  for (let s = 0; s < n; ) {
-    let e = s + 1;
-    while (e < n && sorted[e] === sorted[s]) e++;
-    distinct[m] = sorted[s];
-    score2[m++] = normalQuantile((s + e) / (2 * n));
-    s = e;
-  }
-  const scores = new Float64Array(n);
-  for (let r2 = 0; r2 < n; r2++) {
-    const x = col[rows[r2]];
-    let lo = 0;
-    let hi = m - 1;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (distinct[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    scores[r2] = score2[lo];
-  }
-  return scores;
-}
-function normalScoresByComparison(col, rows) {
-  const n = rows.length;
-  const order = rows.map((_, r2) => r2).sort((a, b) => col[rows[a]] - col[rows[b]] || a - b);
-  const scores = new Float64Array(n);
-  for (let s = 0; s < n; ) {
-    let e = s + 1;
-    while (e < n && col[rows[order[e]]] === col[rows[order[s]]]) e++;
-    const z2 = normalQuantile((s + e) / (2 * n));
-    for (let r2 = s; r2 < e; r2++) scores[order[r2]] = z2;
-    s = e;
-  }
-  return scores;
-}
-function scoreCorrelation(scores, n) {
-  const p = scores.length;
-  const corr = new Array(p * p).fill(0);
-  for (let a = 0; a < p; a++) corr[a * p + a] = 1;
-  if (n < 2) return corr;
-  const norms = scores.map((s) => Math.sqrt(s.reduce((acc, z2) => acc + z2 * z2, 0)));
-  for (let a = 0; a < p; a++) {
-    for (let b = 0; b < a; b++) {
-      if (norms[a] === 0 || norms[b] === 0) continue;
-      let dot2 = 0;
-      for (let r2 = 0; r2 < n; r2++) dot2 += scores[a][r2] * scores[b][r2];
-      corr[a * p + b] = corr[b * p + a] = dot2 / (norms[a] * norms[b]);
-    }
-  }
-  return corr;
-}
-function poolCorrelations(corrs, counts, p) {
-  const pooled = new Array(p * p).fill(0);
-  let total = 0;
-  corrs.forEach((corr, c) => {
-    const w = Math.max(0, counts[c] - 1);
-    total += w;
-    for (let q = 0; q < p * p; q++) pooled[q] += w * corr[q];
-  });
-  return total > 0 ? pooled.map((v) => v / total) : corrs[0].map((_, q) => q % (p + 1) === 0 ? 1 : 0);
-}
-function shrink(own, n, target, lambda) {
-  return own.map((v, q) => (n * v + lambda * target[q]) / (n + lambda));
-}
 function pooledSd(col, byClass) {
   let scatter = 0;
   let dof = 0;
@@ -40504,28 +40508,10 @@ function pooledSd(col, byClass) {
   }
   return dof > 0 ? Math.sqrt(scatter / dof) : 0;
 }
-function cholesky(a, p) {
-  const scale = Math.max(1e-12, ...Array.from({ length: p }, (_, i) => Math.abs(a[i * p + i])));
-  for (let jitter = 0; jitter < 12; jitter++) {
-    const l = choleskyWith(a, p, jitter === 0 ? 0 : scale * 1e-10 * 10 ** jitter);
-    if (l) return l;
-  }
-  throw new GeneratorError("covariance is not positive definite even with jitter");
-}
-function choleskyWith(a, p, eps) {
-  const l = new Array(p * p).fill(0);
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * p + j] + (i === j ? eps : 0);
-      for (let q = 0; q < j; q++) s -= l[i * p + q] * l[j * p + q];
-      if (i === j) {
-        if (!(s > 0)) return null;
-        l[i * p + i] = Math.sqrt(s);
-      } else l[i * p + j] = s / l[j * p + j];
-    }
-  }
-  return l;
-}
+
+// actions/lib/features/generator/sampler.ts
+var BANDWIDTH = 0.45;
+var OWN_LABEL = 0.55;
 function seedOf(text2) {
   let h = 2166136261;
   for (let i = 0; i < text2.length; i++) {
@@ -40613,6 +40599,22 @@ function pick(weights, u) {
 function drawFromCdf(cdf, u) {
   for (let q = 0; q < cdf.length; q++) if (u < cdf[q]) return q;
   return cdf.length - 1;
+}
+function latentScore(g2, anchor, u) {
+  const q = anchor.length - 1;
+  const m = g2.marginals[q];
+  const n = m.cumulative[m.cumulative.length - 1];
+  const at = quantileIndex(m, normalCdf(anchor[q]));
+  const lo = normalQuantile((at > 0 ? m.cumulative[at - 1] : 0) / n);
+  const hi = normalQuantile(m.cumulative[at] / n);
+  let mean2 = 0;
+  for (let j = 0; j < q; j++) mean2 += g2.labelSlope[j] * anchor[j];
+  const sd = g2.labelResidualSd;
+  if (!(sd > 0)) return Math.min(hi, Math.max(lo, mean2));
+  const pLo = normalCdf((lo - mean2) / sd);
+  const pHi = normalCdf((hi - mean2) / sd);
+  const z2 = mean2 + sd * normalQuantile(Math.min(1 - 2 ** -53, Math.max(2 ** -53, pLo + u * (pHi - pLo))));
+  return Math.min(hi, Math.max(lo, z2));
 }
 
 // actions/lib/pipelines/generate.ts

@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path18 && path18[0] !== "/") {
-          path18 = `/${path18}`;
+        if (path19 && path19[0] !== "/") {
+          path19 = `/${path19}`;
         }
-        return new URL(`${origin}${path18}`);
+        return new URL(`${origin}${path19}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path19, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path18);
+        debuglog("sending request to %s %s/%s", method, origin, path19);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path19, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path18,
+          path19,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path19, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path18);
+        debuglog("trailers received from %s %s/%s", method, origin, path19);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path19, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path18,
+          path19,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path18, origin }
+            request: { method, path: path19, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path18);
+          debuglog("sending request to %s %s/%s", method, origin, path19);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path18,
+        path: path19,
         method,
         body: body2,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path18 !== "string") {
+        if (typeof path19 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path18)) {
+        } else if (invalidPathRegex.test(path19)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path18, query) : path18;
+        this.path = query ? buildURL(path19, query) : path19;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path18, host, upgrade, blocking, reset } = request;
+      const { method, path: path19, host, upgrade, blocking, reset } = request;
       let { body: body2, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body2)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path18} HTTP/1.1\r
+      let header = `${method} ${path19} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body: body2 } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path18;
+      headers[HTTP2_HEADER_PATH] = path19;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path18 = search ? `${pathname}${search}` : pathname;
+        const path19 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path18;
+        this.opts.path = path19;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path18 = "/",
+          path: path19 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path18;
+        opts.path = origin + path19;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path18) {
-      if (typeof path18 !== "string") {
-        return path18;
+    function safeUrl2(path19) {
+      if (typeof path19 !== "string") {
+        return path19;
       }
-      const pathSegments = path18.split("?");
+      const pathSegments = path19.split("?");
       if (pathSegments.length !== 2) {
-        return path18;
+        return path19;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path18, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path18);
+    function matchKey(mockDispatch2, { path: path19, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path19);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl2(path18), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl2(path19), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path18, method, body: body2, headers, query } = opts;
+      const { path: path19, method, body: body2, headers, query } = opts;
       return {
-        path: path18,
+        path: path19,
         method,
         body: body2,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path18,
+            Path: path19,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path18) {
-      for (let i = 0; i < path18.length; ++i) {
-        const code = path18.charCodeAt(i);
+    function validateCookiePath(path19) {
+      for (let i = 0; i < path19.length; ++i) {
+        const code = path19.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path18 = opts.path;
+          let path19 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path18 = `/${path18}`;
+            path19 = `/${path19}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path18);
+          url = new URL(util.parseOrigin(url).origin + path19);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path18) {
-      const ctrl = callVisitor(key, node, visitor, path18);
+    function visit_(key, node, visitor, path19) {
+      const ctrl = callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visit_(key, ctrl, visitor, path18);
+        replaceNode(key, path19, ctrl);
+        return visit_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path18);
+            const ci = visit_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = visit_("key", node.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = visit_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path18);
+          const cv = visit_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path18) {
-      const ctrl = await callVisitor(key, node, visitor, path18);
+    async function visitAsync_(key, node, visitor, path19) {
+      const ctrl = await callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visitAsync_(key, ctrl, visitor, path18);
+        replaceNode(key, path19, ctrl);
+        return visitAsync_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path18);
+            const ci = await visitAsync_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path18);
+          const cv = await visitAsync_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path18) {
+    function callVisitor(key, node, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key, node, path18);
+        return visitor(key, node, path19);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path18);
+        return visitor.Map?.(key, node, path19);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path18);
+        return visitor.Seq?.(key, node, path19);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path18);
+        return visitor.Pair?.(key, node, path19);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path18);
+        return visitor.Scalar?.(key, node, path19);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path18);
+        return visitor.Alias?.(key, node, path19);
       return void 0;
     }
-    function replaceNode(key, path18, node) {
-      const parent = path18[path18.length - 1];
+    function replaceNode(key, path19, node) {
+      const parent = path19[path19.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path18, value) {
+    function collectionFromPath(schema, path19, value) {
       let v = value;
-      for (let i = path18.length - 1; i >= 0; --i) {
-        const k = path18[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k = path19[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path18, value) {
-        if (isEmptyPath(path18))
+      addIn(path19, value) {
+        if (isEmptyPath(path19))
           this.add(value);
         else {
-          const [key, ...rest] = path18;
+          const [key, ...rest] = path19;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        const [key, ...rest] = path18;
+      deleteIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        const [key, ...rest] = path18;
+      getIn(path19, keepScalar) {
+        const [key, ...rest] = path19;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path18) {
-        const [key, ...rest] = path18;
+      hasIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        const [key, ...rest] = path18;
+      setIn(path19, value) {
+        const [key, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path18, value) {
+      addIn(path19, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path18, value);
+          this.contents.addIn(path19, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        if (Collection.isEmptyPath(path18)) {
+      deleteIn(path19) {
+        if (Collection.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        if (Collection.isEmptyPath(path18))
+      getIn(path19, keepScalar) {
+        if (Collection.isEmptyPath(path19))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path18) {
-        if (Collection.isEmptyPath(path18))
+      hasIn(path19) {
+        if (Collection.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        if (Collection.isEmptyPath(path18)) {
+      setIn(path19, value) {
+        if (Collection.isEmptyPath(path19)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path18, value);
+          this.contents.setIn(path19, value);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path18) => {
+    visit.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path18) {
+      for (const [field, index] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path18) => {
-      const parent = visit.itemAtPath(cst, path18.slice(0, -1));
-      const field = path18[path18.length - 1][0];
+    visit.parentCollection = (cst, path19) => {
+      const parent = visit.itemAtPath(cst, path19.slice(0, -1));
+      const field = path19[path19.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path18, item, visitor) {
-      let ctrl = visitor(item, path18);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path18);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports.visit = visit;
   }
@@ -31031,12 +31031,12 @@ function transposeRows(X2, out, who) {
 }
 
 // actions/lib/models/cholesky.ts
-function choleskyFactor(A2, n) {
+function choleskyFactor(A2, n, minPivot = 1e-14) {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = A2[j * n + j];
     for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
-    if (!(d > 1e-14 * Math.abs(A2[j * n + j]))) return null;
+    if (!(d > (minPivot === 0 ? 0 : minPivot * Math.abs(A2[j * n + j])))) return null;
     const ljj = Math.sqrt(d);
     L[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
@@ -34324,7 +34324,7 @@ function checkSpecText(text2, opts = {}) {
       locate: () => null
     };
   }
-  const locate = (path18) => positionOf(doc.contents, path18, doc, lines);
+  const locate = (path19) => positionOf(doc.contents, path19, doc, lines);
   const problems = checkSpecValue(raw, opts).map((p) => ({ ...p, ...locate(p.path) }));
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { raw, problems, locate };
@@ -34338,10 +34338,10 @@ function checkSpecValue(raw, opts = {}) {
 function formatProblem(file, p) {
   return `${file}${p.line ? `:${p.line}:${p.column}` : ""}: ${p.message}`;
 }
-function displayPath(path18, root) {
+function displayPath(path19, root) {
   let out = "";
   let node = root;
-  for (const seg of path18) {
+  for (const seg of path19) {
     if (typeof seg === "number") {
       const item = Array.isArray(node) ? node[seg] : void 0;
       const name2 = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
@@ -34353,16 +34353,16 @@ function displayPath(path18, root) {
   }
   return out === "" ? "the spec" : out.trim();
 }
-function walk(shape, v, path18, root, out) {
+function walk(shape, v, path19, root, out) {
   if (shape.kind === "object") {
-    walkObject(shape, v, path18, root, out);
+    walkObject(shape, v, path19, root, out);
     return;
   }
   const problem = valueProblem(shape, v, root);
-  if (problem) out.push({ path: path18, message: `${displayPath(path18, root)}: ${problem}` });
+  if (problem) out.push({ path: path19, message: `${displayPath(path19, root)}: ${problem}` });
   if (shape.kind === "list" && Array.isArray(v))
     v.forEach((item, i) => {
-      walk(shape.items, item, [...path18, i], root, out);
+      walk(shape.items, item, [...path19, i], root, out);
     });
 }
 function valueProblem(shape, v, root) {
@@ -34424,19 +34424,19 @@ function effectiveObject(shape, v) {
     forbidden
   };
 }
-function walkObject(shape, v, path18, root, out) {
-  const where = displayPath(path18, root);
+function walkObject(shape, v, path19, root, out) {
+  const where = displayPath(path19, root);
   const { fields, required, forbidden } = effectiveObject(shape, v);
   if (!isObj(v)) {
     out.push({
-      path: path18,
+      path: path19,
       message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
     });
     return;
   }
   for (const [k, f] of Object.entries(fields)) {
     if (f.kind === "choice" && typeof v[k] === "string" && f.unsupported?.[v[k]]) {
-      walk(f, v[k], [...path18, k], root, out);
+      walk(f, v[k], [...path19, k], root, out);
       return;
     }
   }
@@ -34444,7 +34444,7 @@ function walkObject(shape, v, path18, root, out) {
   const known = Object.keys(allowed);
   const suggested = /* @__PURE__ */ new Set();
   for (const k of Object.keys(v)) {
-    const at = [...path18, k];
+    const at = [...path19, k];
     if (forbidden.has(k)) out.push({ path: at, message: `${displayPath(at, root)}: ${forbidden.get(k)}` });
     else if (!(k in fields)) {
       const near = nearestName(k, known);
@@ -34456,7 +34456,7 @@ function walkObject(shape, v, path18, root, out) {
   for (const k of required) {
     if (!(k in v) && !forbidden.has(k) && !suggested.has(k))
       out.push({
-        path: path18,
+        path: path19,
         message: `${where}: the required key '${k}' is missing (${fields[k]?.description ?? ""})`.replace(
           " ()",
           ""
@@ -34468,7 +34468,7 @@ function walkObject(shape, v, path18, root, out) {
     const misspelt = shape.exactlyOne.some((k) => suggested.has(k));
     if (present.length > 1 || present.length === 0 && !misspelt)
       out.push({
-        path: path18,
+        path: path19,
         message: `${where}: needs exactly one of ${shape.exactlyOne.map((k) => `'${k}'`).join(" or ")}${present.length ? `, not both` : ""}`
       });
   }
@@ -34497,7 +34497,7 @@ function quoteHint(v) {
   return typeof v === "number" || typeof v === "boolean" ? ` (YAML read it as a ${typeof v}: put it in quotes, '${v}')` : "";
 }
 function crossChecks(raw, opts, out) {
-  const add = (path18, message2) => out.push({ path: path18, message: `${displayPath(path18, raw)}: ${message2}` });
+  const add = (path19, message2) => out.push({ path: path19, message: `${displayPath(path19, raw)}: ${message2}` });
   if (opts.folder !== void 0 && typeof raw.name === "string" && raw.name !== opts.folder)
     add(["name"], `'${raw.name}' must equal its folder's name '${opts.folder}'`);
   const et = raw.eventTime;
@@ -34514,12 +34514,12 @@ function crossChecks(raw, opts, out) {
     }
   }
   const names = /* @__PURE__ */ new Map();
-  const claim = (name2, path18) => {
+  const claim = (name2, path19) => {
     if (typeof name2 !== "string") return;
     if (META_COLUMNS.includes(name2))
-      add(path18, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
-    else if (names.has(name2)) add(path18, `'${name2}' is already used by ${displayPath(names.get(name2), raw)}`);
-    else names.set(name2, path18);
+      add(path19, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
+    else if (names.has(name2)) add(path19, `'${name2}' is already used by ${displayPath(names.get(name2), raw)}`);
+    else names.set(name2, path19);
   };
   const features = Array.isArray(raw.features) ? raw.features : [];
   features.forEach((f, i) => {
@@ -34564,13 +34564,13 @@ function algorithmForTask(raw, add) {
     numeric ? `'${algorithm}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(", ")}${didYouMean(`${algorithm}-regressor`, fits)}, or set label.type: categorical` : `'${algorithm}' is a regressor, but the label is categorical (classification): use one of ${fits.join(", ")}, or set label.type: numeric`
   );
 }
-function codes(list, path18, raw, out) {
+function codes(list, path19, raw, out) {
   if (!Array.isArray(list)) return;
   const seen = /* @__PURE__ */ new Map();
   list.forEach((c, i) => {
     if (!isObj(c) || typeof c.value !== "string" && typeof c.value !== "number") return;
     const value = String(c.value);
-    const at = [...path18, i, "value"];
+    const at = [...path19, i, "value"];
     if (/[",\r\n]/.test(value))
       out.push({
         path: at,
@@ -34584,10 +34584,10 @@ function codes(list, path18, raw, out) {
     else seen.set(value, i);
   });
 }
-function positionOf(root, path18, doc, lines) {
+function positionOf(root, path19, doc, lines) {
   let node = root;
   let at = node;
-  for (const seg of path18) {
+  for (const seg of path19) {
     if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc) ?? null;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
@@ -38604,12 +38604,12 @@ var toKey = function(value) {
   const result = `${value}`;
   return result == "0" && 1 / value == -Infinity ? "-0" : result;
 };
-var get = function(object, path18) {
-  path18 = castPath(path18, object);
+var get = function(object, path19) {
+  path19 = castPath(path19, object);
   let index = 0;
-  const length = path18.length;
+  const length = path19.length;
   while (object != null && index < length) {
-    object = object[toKey(path18[index++])];
+    object = object[toKey(path19[index++])];
   }
   return index && index === length ? object : void 0;
 };
@@ -39476,16 +39476,16 @@ function checkLateLabels(entries2, table, label, old, now) {
 // actions/lib/features/rejected-rows.ts
 var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
 function rejectedFileText(files, dir, quarantined, recorded, countsFile) {
-  const path18 = `${dir}/rejected.csv`;
-  const old = files.readBytes(path18);
+  const path19 = `${dir}/rejected.csv`;
+  const old = files.readBytes(path19);
   if (quarantined.length === 0 && old) return null;
   const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
-  const broken = old ? brokenRejectedFile(path18, prefix, REJECTED_COLUMNS, recorded, countsFile) : null;
+  const broken = old ? brokenRejectedFile(path19, prefix, REJECTED_COLUMNS, recorded, countsFile) : null;
   if (broken) throw new FeatureGroupError(broken);
   const body2 = quarantined.length ? stringify(
     quarantined.map((q) => [q.detectedAt, q.origin, String(q.line), q.reason, JSON.stringify(q.record)])
   ) : "";
-  return { path: path18, text: prefix + body2 };
+  return { path: path19, text: prefix + body2 };
 }
 
 // actions/lib/features/row-batch.ts
@@ -39814,8 +39814,8 @@ function piecesWithRows(reader, month, order, batch) {
     const number = existing.length + 1 + k;
     if (k === 0 && last && from === to) continue;
     const prefix = k === 0 && last ? last.bytes : header;
-    const path18 = k === 0 && last ? last.path : `${reader.dir}/${partitionFile(month, number)}`;
-    written.push({ path: path18, bytes: batch.concat(prefix, order, from, to) });
+    const path19 = k === 0 && last ? last.path : `${reader.dir}/${partitionFile(month, number)}`;
+    written.push({ path: path19, bytes: batch.concat(prefix, order, from, to) });
   }
   const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
   return { all: [...kept, ...written], written };
@@ -40980,28 +40980,7 @@ function formatProbability(p) {
   return `0.${digits.slice(0, end)}`;
 }
 
-// actions/lib/pipelines/sharding.ts
-import { existsSync as existsSync9, readdirSync as readdirSync5, readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
-import path16 from "node:path";
-var ShardError = class extends GitmlError {
-  name = "ShardError";
-};
-var partialsError = (rule2) => new OptionError("partials", rule2, "failure");
-var shardText = (s) => `${s.index}/${s.count}`;
-function assignMonths(months, rowsOf, count) {
-  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
-  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const m of bySize) {
-    let least = 0;
-    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
-    shards[least].rows += rowsOf(m);
-    shards[least].months.push(m);
-  }
-  return shards.map((s) => s.months.sort());
-}
-function groupAssignment(fg, count) {
-  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
-}
+// actions/lib/pipelines/shards/read-partitions.ts
 function* partitionsOf(fg, months, lateLabels) {
   fg.assertNoMissingPartitions(() => true);
   for (const month of months) {
@@ -41013,135 +40992,6 @@ function* partitionsOf(fg, months, lateLabels) {
 function labelsSha256(fg) {
   const bytes = fg.files.readBytes(fg.labelsPath);
   return bytes ? sha256Hex(bytes) : null;
-}
-function rowsHashOf(partitions, labels) {
-  const lines = partitions.map((p) => `${p.month} ${p.sha256}
-`).join("");
-  return sha256Hex(`${lines}labels ${labels ?? "none"}
-`);
-}
-function partialRowsHeader(fg, dataset, shard, months, partitions) {
-  const labels = labelsSha256(fg);
-  return {
-    dataset,
-    shard: shard.index,
-    shards: shard.count,
-    featureGroupVersion: fg.meta.version,
-    months,
-    partitions,
-    labelsSha256: labels,
-    rowsHash: rowsHashOf(partitions, labels)
-  };
-}
-function partialFileName(kind, dataset, shard) {
-  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
-}
-function jsonFiles(dir) {
-  const out = [];
-  const walk2 = (d) => {
-    for (const name2 of readdirSync5(d).sort()) {
-      const p = path16.join(d, name2);
-      if (statSync3(p).isDirectory()) walk2(p);
-      else if (name2.endsWith(".json")) out.push(p);
-    }
-  };
-  walk2(dir);
-  return out;
-}
-function readPartialSet(dir, format, version, dataset, fg) {
-  if (!existsSync9(dir) || !statSync3(dir).isDirectory()) throw partialsError(`${dir}: not a folder`);
-  const found = [];
-  for (const file of jsonFiles(dir)) {
-    const text2 = readFileSync4(file, "utf8");
-    let raw;
-    try {
-      raw = JSON.parse(text2);
-    } catch (err) {
-      throw new ShardError(`${file}: corrupt partial, ${jsonSyntaxProblem(err, text2)}; run its shard again`);
-    }
-    const p = raw;
-    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
-    if (p.version !== version)
-      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
-    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
-      throw new ShardError(`${file}: shard, shards and months are required`);
-    found.push({ partial: p, file });
-  }
-  if (found.length === 0) throw partialsError(`${dir}: no ${format} files for dataset '${dataset}'`);
-  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
-  if (counts.length > 1) {
-    throw partialsError(
-      `${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path16.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
-    );
-  }
-  const n = counts[0];
-  const bySlot = /* @__PURE__ */ new Map();
-  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
-  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
-  if (duplicated.length > 0) {
-    throw partialsError(
-      `${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
-    );
-  }
-  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
-  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
-  if (stray.length > 0)
-    throw partialsError(`${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`);
-  if (missing.length > 0) {
-    throw partialsError(
-      `${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
-        ...bySlot.keys()
-      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
-    );
-  }
-  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
-  const assignment = groupAssignment(fg, n);
-  for (const { partial, file } of ordered) {
-    if (partial.featureGroupVersion !== fg.meta.version) {
-      throw new ShardError(
-        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
-      );
-    }
-    const want = assignment[partial.shard - 1];
-    if (partial.months.join(",") !== want.join(",")) {
-      throw new ShardError(
-        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
-      );
-    }
-    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
-      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
-  }
-  return ordered;
-}
-function checkUnchanged(fg, owner, month, actual) {
-  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
-  if (expected !== actual) {
-    throw new ShardError(
-      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
-    );
-  }
-}
-function checkLabelsUnchanged(fg, owners) {
-  const now = labelsSha256(fg);
-  for (const o of owners) {
-    if ((o.partial.labelsSha256 ?? null) !== now)
-      throw new ShardError(
-        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
-      );
-  }
-}
-function checkSame(owners, what, pick, now) {
-  const text2 = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
-  const first = text2(pick(owners[0].partial));
-  for (const o of owners) {
-    const v = text2(pick(o.partial));
-    if (v !== first)
-      throw new ShardError(
-        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
-      );
-  }
-  if (now && text2(now.value) !== first)
-    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text2(now.value)}`);
 }
 
 // actions/lib/pipelines/infer.ts
@@ -41372,9 +41222,145 @@ function predictionLine(table, i, r2, predicted, classes, regression, at) {
   return { line, actual };
 }
 
-// actions/lib/pipelines/infer-shards.ts
-import { existsSync as existsSync10, mkdirSync as mkdirSync4, readFileSync as readFileSync5 } from "node:fs";
+// actions/lib/pipelines/shards/infer-shard.ts
+import { mkdirSync as mkdirSync5, readFileSync as readFileSync5 } from "node:fs";
 import path17 from "node:path";
+
+// actions/lib/pipelines/shards/partial-files.ts
+import { existsSync as existsSync9, mkdirSync as mkdirSync4, readdirSync as readdirSync5, readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
+import path16 from "node:path";
+
+// actions/lib/pipelines/shards/shard-error.ts
+var ShardError = class extends GitmlError {
+  name = "ShardError";
+};
+
+// actions/lib/pipelines/shards/plan.ts
+var shardText = (s) => `${s.index}/${s.count}`;
+function assignMonths(months, rowsOf, count) {
+  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
+  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const m of bySize) {
+    let least = 0;
+    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
+    shards[least].rows += rowsOf(m);
+    shards[least].months.push(m);
+  }
+  return shards.map((s) => s.months.sort());
+}
+function groupAssignment(fg, count) {
+  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
+}
+
+// actions/lib/pipelines/shards/partial-files.ts
+var partialsError = (rule2) => new OptionError("partials", rule2, "failure");
+function rowsHashOf(partitions, labels) {
+  const lines = partitions.map((p) => `${p.month} ${p.sha256}
+`).join("");
+  return sha256Hex(`${lines}labels ${labels ?? "none"}
+`);
+}
+function partialRowsHeader(fg, dataset, shard, months, partitions) {
+  const labels = labelsSha256(fg);
+  return {
+    dataset,
+    shard: shard.index,
+    shards: shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels)
+  };
+}
+function partialFileName(kind, dataset, shard) {
+  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
+}
+function writePartial(dir, kind, dataset, shard, partial) {
+  mkdirSync4(dir, { recursive: true });
+  const file = path16.join(dir, partialFileName(kind, dataset, shard));
+  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
+  return file;
+}
+function jsonFiles(dir) {
+  const out = [];
+  const walk2 = (d) => {
+    for (const name2 of readdirSync5(d).sort()) {
+      const p = path16.join(d, name2);
+      if (statSync3(p).isDirectory()) walk2(p);
+      else if (name2.endsWith(".json")) out.push(p);
+    }
+  };
+  walk2(dir);
+  return out;
+}
+function readPartialSet(dir, format, version, dataset, fg) {
+  if (!existsSync9(dir) || !statSync3(dir).isDirectory()) throw partialsError(`${dir}: not a folder`);
+  const found = [];
+  for (const file of jsonFiles(dir)) {
+    const text2 = readFileSync4(file, "utf8");
+    let raw;
+    try {
+      raw = JSON.parse(text2);
+    } catch (err) {
+      throw new ShardError(`${file}: corrupt partial, ${jsonSyntaxProblem(err, text2)}; run its shard again`);
+    }
+    const p = raw;
+    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
+    if (p.version !== version)
+      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
+    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
+      throw new ShardError(`${file}: shard, shards and months are required`);
+    found.push({ partial: p, file });
+  }
+  if (found.length === 0) throw partialsError(`${dir}: no ${format} files for dataset '${dataset}'`);
+  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
+  if (counts.length > 1) {
+    throw partialsError(
+      `${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path16.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
+    );
+  }
+  const n = counts[0];
+  const bySlot = /* @__PURE__ */ new Map();
+  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
+  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
+  if (duplicated.length > 0) {
+    throw partialsError(
+      `${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
+    );
+  }
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
+  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
+  if (stray.length > 0)
+    throw partialsError(`${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`);
+  if (missing.length > 0) {
+    throw partialsError(
+      `${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
+        ...bySlot.keys()
+      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
+    );
+  }
+  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
+  const assignment = groupAssignment(fg, n);
+  for (const { partial, file } of ordered) {
+    if (partial.featureGroupVersion !== fg.meta.version) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
+      );
+    }
+    const want = assignment[partial.shard - 1];
+    if (partial.months.join(",") !== want.join(",")) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
+      );
+    }
+    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
+      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
+  }
+  return ordered;
+}
+
+// actions/lib/pipelines/shards/infer-shard.ts
 var INFER_PARTIAL_FORMAT = "gitml.infer-partial";
 var INFER_PARTIAL_VERSION = 1;
 function championIdentity(ws, spec) {
@@ -41405,7 +41391,7 @@ function inferShard(ws, spec, opts) {
   }
   const predictedAt = isoSeconds(opts.now);
   const stem = partialFileName("infer", spec.name, opts.shard).replace(/\.json$/, "");
-  mkdirSync4(opts.partials, { recursive: true });
+  mkdirSync5(opts.partials, { recursive: true });
   const partitions = [];
   const logMonths = {};
   let predicted = 0;
@@ -41455,8 +41441,7 @@ function inferShard(ws, spec, opts) {
     log: logMonths,
     outside
   };
-  const file = path17.join(opts.partials, `${stem}.json`);
-  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
+  const file = writePartial(opts.partials, "infer", spec.name, opts.shard, partial);
   return {
     dataset: spec.name,
     modelVersion: entry.version,
@@ -41467,6 +41452,44 @@ function inferShard(ws, spec, opts) {
     actualsFilled
   };
 }
+
+// actions/lib/pipelines/shards/merge-infer.ts
+import { existsSync as existsSync10, readFileSync as readFileSync6 } from "node:fs";
+import path18 from "node:path";
+
+// actions/lib/pipelines/shards/merge-checks.ts
+function checkUnchanged(fg, owner, month, actual) {
+  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
+  if (expected !== actual) {
+    throw new ShardError(
+      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
+    );
+  }
+}
+function checkLabelsUnchanged(fg, owners) {
+  const now = labelsSha256(fg);
+  for (const o of owners) {
+    if ((o.partial.labelsSha256 ?? null) !== now)
+      throw new ShardError(
+        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
+      );
+  }
+}
+function checkSame(owners, what, pick, now) {
+  const text2 = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
+  const first = text2(pick(owners[0].partial));
+  for (const o of owners) {
+    const v = text2(pick(o.partial));
+    if (v !== first)
+      throw new ShardError(
+        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
+      );
+  }
+  if (now && text2(now.value) !== first)
+    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text2(now.value)}`);
+}
+
+// actions/lib/pipelines/shards/merge-infer.ts
 function mergeInferShards(ws, spec, opts) {
   const identity = championIdentity(ws, spec);
   const fg = FeatureGroup.open(ws, spec);
@@ -41516,9 +41539,9 @@ function mergeInferShards(ws, spec, opts) {
       partitions[month] = { rows: e.rows, sha256: e.sha256 };
       waiting += e.waiting;
       if (e.file === null) continue;
-      const from = path17.join(path17.dirname(file), e.file);
+      const from = path18.join(path18.dirname(file), e.file);
       if (!existsSync10(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
-      if (sha256Hex(readFileSync5(from)) !== e.sha256)
+      if (sha256Hex(readFileSync6(from)) !== e.sha256)
         throw new ShardError(`${from}: content does not match its entry in ${file}`);
       copies.push({ from, to: log.partitionPath(month) });
     }

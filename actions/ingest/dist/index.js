@@ -31804,12 +31804,12 @@ function transposeRows(X2, out, who) {
 }
 
 // actions/lib/models/cholesky.ts
-function choleskyFactor(A2, n) {
+function choleskyFactor(A2, n, minPivot = 1e-14) {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = A2[j * n + j];
     for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
-    if (!(d > 1e-14 * Math.abs(A2[j * n + j]))) return null;
+    if (!(d > (minPivot === 0 ? 0 : minPivot * Math.abs(A2[j * n + j])))) return null;
     const ljj = Math.sqrt(d);
     L[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {

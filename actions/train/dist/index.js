@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path17 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path17 && path17[0] !== "/") {
-          path17 = `/${path17}`;
+        if (path16 && path16[0] !== "/") {
+          path16 = `/${path16}`;
         }
-        return new URL(`${origin}${path17}`);
+        return new URL(`${origin}${path16}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path17, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path17);
+        debuglog("sending request to %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path17, origin },
+          request: { method, path: path16, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path17,
+          path16,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path17, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path17);
+        debuglog("trailers received from %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path17, origin },
+          request: { method, path: path16, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path17,
+          path16,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path17, origin }
+            request: { method, path: path16, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path17);
+          debuglog("sending request to %s %s/%s", method, origin, path16);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path17,
+        path: path16,
         method,
         body: body2,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path17 !== "string") {
+        if (typeof path16 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path17[0] !== "/" && !(path17.startsWith("http://") || path17.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path17)) {
+        } else if (invalidPathRegex.test(path16)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path17, query) : path17;
+        this.path = query ? buildURL(path16, query) : path16;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path17, host, upgrade, blocking, reset } = request2;
+      const { method, path: path16, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body2)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path17} HTTP/1.1\r
+      let header = `${method} ${path16} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path17, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path17;
+      headers[HTTP2_HEADER_PATH] = path16;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path17 = search ? `${pathname}${search}` : pathname;
+        const path16 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path17;
+        this.opts.path = path16;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path17 = "/",
+          path: path16 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path17;
+        opts.path = origin + path16;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path17) {
-      if (typeof path17 !== "string") {
-        return path17;
+    function safeUrl2(path16) {
+      if (typeof path16 !== "string") {
+        return path16;
       }
-      const pathSegments = path17.split("?");
+      const pathSegments = path16.split("?");
       if (pathSegments.length !== 2) {
-        return path17;
+        return path16;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path17, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path17);
+    function matchKey(mockDispatch2, { path: path16, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path16);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path17 }) => matchValue(safeUrl2(path17), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl2(path16), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path17, method, body: body2, headers, query } = opts;
+      const { path: path16, method, body: body2, headers, query } = opts;
       return {
-        path: path17,
+        path: path16,
         method,
         body: body2,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path17, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path17,
+            Path: path16,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path17) {
-      for (let i = 0; i < path17.length; ++i) {
-        const code = path17.charCodeAt(i);
+    function validateCookiePath(path16) {
+      for (let i = 0; i < path16.length; ++i) {
+        const code = path16.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path17 = opts.path;
+          let path16 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path17 = `/${path17}`;
+            path16 = `/${path16}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path17);
+          url = new URL(util.parseOrigin(url).origin + path16);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path17) {
-      const ctrl = callVisitor(key, node, visitor, path17);
+    function visit_(key, node, visitor, path16) {
+      const ctrl = callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path17, ctrl);
-        return visit_(key, ctrl, visitor, path17);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path17 = Object.freeze(path17.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path17);
+            const ci = visit_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path17 = Object.freeze(path17.concat(node));
-          const ck = visit_("key", node.key, visitor, path17);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = visit_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path17);
+          const cv = visit_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path17) {
-      const ctrl = await callVisitor(key, node, visitor, path17);
+    async function visitAsync_(key, node, visitor, path16) {
+      const ctrl = await callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path17, ctrl);
-        return visitAsync_(key, ctrl, visitor, path17);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path17 = Object.freeze(path17.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path17);
+            const ci = await visitAsync_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path17 = Object.freeze(path17.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path17);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path17);
+          const cv = await visitAsync_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path17) {
+    function callVisitor(key, node, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node, path17);
+        return visitor(key, node, path16);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path17);
+        return visitor.Map?.(key, node, path16);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path17);
+        return visitor.Seq?.(key, node, path16);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path17);
+        return visitor.Pair?.(key, node, path16);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path17);
+        return visitor.Scalar?.(key, node, path16);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path17);
+        return visitor.Alias?.(key, node, path16);
       return void 0;
     }
-    function replaceNode(key, path17, node) {
-      const parent = path17[path17.length - 1];
+    function replaceNode(key, path16, node) {
+      const parent = path16[path16.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path17, value) {
+    function collectionFromPath(schema, path16, value) {
       let v = value;
-      for (let i = path17.length - 1; i >= 0; --i) {
-        const k = path17[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k = path16[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
+    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path17, value) {
-        if (isEmptyPath(path17))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path17;
+          const [key, ...rest] = path16;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        const [key, ...rest] = path17;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        const [key, ...rest] = path17;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path17) {
-        const [key, ...rest] = path17;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value) {
-        const [key, ...rest] = path17;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path17, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path17, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        if (Collection2.isEmptyPath(path17)) {
+      deleteIn(path16) {
+        if (Collection2.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        if (Collection2.isEmptyPath(path17))
+      getIn(path16, keepScalar) {
+        if (Collection2.isEmptyPath(path16))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path17) {
-        if (Collection2.isEmptyPath(path17))
+      hasIn(path16) {
+        if (Collection2.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value) {
-        if (Collection2.isEmptyPath(path17)) {
+      setIn(path16, value) {
+        if (Collection2.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path17), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path17, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path17) => {
+    visit.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path17) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path17) => {
-      const parent = visit.itemAtPath(cst, path17.slice(0, -1));
-      const field = path17[path17.length - 1][0];
+    visit.parentCollection = (cst, path16) => {
+      const parent = visit.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path17, item, visitor) {
-      let ctrl = visitor(item, path17);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path17);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     exports.visit = visit;
   }
@@ -31809,12 +31809,12 @@ function transposeRows(X2, out, who) {
 }
 
 // actions/lib/models/cholesky.ts
-function choleskyFactor(A2, n) {
+function choleskyFactor(A2, n, minPivot = 1e-14) {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = A2[j * n + j];
     for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
-    if (!(d > 1e-14 * Math.abs(A2[j * n + j]))) return null;
+    if (!(d > (minPivot === 0 ? 0 : minPivot * Math.abs(A2[j * n + j])))) return null;
     const ljj = Math.sqrt(d);
     L[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
@@ -35108,7 +35108,7 @@ function checkSpecText(text2, opts = {}) {
       locate: () => null
     };
   }
-  const locate = (path17) => positionOf(doc.contents, path17, doc, lines);
+  const locate = (path16) => positionOf(doc.contents, path16, doc, lines);
   const problems = checkSpecValue(raw, opts).map((p) => ({ ...p, ...locate(p.path) }));
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { raw, problems, locate };
@@ -35122,10 +35122,10 @@ function checkSpecValue(raw, opts = {}) {
 function formatProblem(file, p) {
   return `${file}${p.line ? `:${p.line}:${p.column}` : ""}: ${p.message}`;
 }
-function displayPath(path17, root) {
+function displayPath(path16, root) {
   let out = "";
   let node = root;
-  for (const seg of path17) {
+  for (const seg of path16) {
     if (typeof seg === "number") {
       const item = Array.isArray(node) ? node[seg] : void 0;
       const name2 = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
@@ -35137,16 +35137,16 @@ function displayPath(path17, root) {
   }
   return out === "" ? "the spec" : out.trim();
 }
-function walk(shape, v, path17, root, out) {
+function walk(shape, v, path16, root, out) {
   if (shape.kind === "object") {
-    walkObject(shape, v, path17, root, out);
+    walkObject(shape, v, path16, root, out);
     return;
   }
   const problem = valueProblem(shape, v, root);
-  if (problem) out.push({ path: path17, message: `${displayPath(path17, root)}: ${problem}` });
+  if (problem) out.push({ path: path16, message: `${displayPath(path16, root)}: ${problem}` });
   if (shape.kind === "list" && Array.isArray(v))
     v.forEach((item, i) => {
-      walk(shape.items, item, [...path17, i], root, out);
+      walk(shape.items, item, [...path16, i], root, out);
     });
 }
 function valueProblem(shape, v, root) {
@@ -35208,19 +35208,19 @@ function effectiveObject(shape, v) {
     forbidden
   };
 }
-function walkObject(shape, v, path17, root, out) {
-  const where = displayPath(path17, root);
+function walkObject(shape, v, path16, root, out) {
+  const where = displayPath(path16, root);
   const { fields, required, forbidden } = effectiveObject(shape, v);
   if (!isObj(v)) {
     out.push({
-      path: path17,
+      path: path16,
       message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
     });
     return;
   }
   for (const [k, f] of Object.entries(fields)) {
     if (f.kind === "choice" && typeof v[k] === "string" && f.unsupported?.[v[k]]) {
-      walk(f, v[k], [...path17, k], root, out);
+      walk(f, v[k], [...path16, k], root, out);
       return;
     }
   }
@@ -35228,7 +35228,7 @@ function walkObject(shape, v, path17, root, out) {
   const known = Object.keys(allowed);
   const suggested = /* @__PURE__ */ new Set();
   for (const k of Object.keys(v)) {
-    const at = [...path17, k];
+    const at = [...path16, k];
     if (forbidden.has(k)) out.push({ path: at, message: `${displayPath(at, root)}: ${forbidden.get(k)}` });
     else if (!(k in fields)) {
       const near = nearestName(k, known);
@@ -35240,7 +35240,7 @@ function walkObject(shape, v, path17, root, out) {
   for (const k of required) {
     if (!(k in v) && !forbidden.has(k) && !suggested.has(k))
       out.push({
-        path: path17,
+        path: path16,
         message: `${where}: the required key '${k}' is missing (${fields[k]?.description ?? ""})`.replace(
           " ()",
           ""
@@ -35252,7 +35252,7 @@ function walkObject(shape, v, path17, root, out) {
     const misspelt = shape.exactlyOne.some((k) => suggested.has(k));
     if (present.length > 1 || present.length === 0 && !misspelt)
       out.push({
-        path: path17,
+        path: path16,
         message: `${where}: needs exactly one of ${shape.exactlyOne.map((k) => `'${k}'`).join(" or ")}${present.length ? `, not both` : ""}`
       });
   }
@@ -35281,7 +35281,7 @@ function quoteHint(v) {
   return typeof v === "number" || typeof v === "boolean" ? ` (YAML read it as a ${typeof v}: put it in quotes, '${v}')` : "";
 }
 function crossChecks(raw, opts, out) {
-  const add = (path17, message2) => out.push({ path: path17, message: `${displayPath(path17, raw)}: ${message2}` });
+  const add = (path16, message2) => out.push({ path: path16, message: `${displayPath(path16, raw)}: ${message2}` });
   if (opts.folder !== void 0 && typeof raw.name === "string" && raw.name !== opts.folder)
     add(["name"], `'${raw.name}' must equal its folder's name '${opts.folder}'`);
   const et = raw.eventTime;
@@ -35298,12 +35298,12 @@ function crossChecks(raw, opts, out) {
     }
   }
   const names = /* @__PURE__ */ new Map();
-  const claim = (name2, path17) => {
+  const claim = (name2, path16) => {
     if (typeof name2 !== "string") return;
     if (META_COLUMNS.includes(name2))
-      add(path17, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
-    else if (names.has(name2)) add(path17, `'${name2}' is already used by ${displayPath(names.get(name2), raw)}`);
-    else names.set(name2, path17);
+      add(path16, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
+    else if (names.has(name2)) add(path16, `'${name2}' is already used by ${displayPath(names.get(name2), raw)}`);
+    else names.set(name2, path16);
   };
   const features = Array.isArray(raw.features) ? raw.features : [];
   features.forEach((f, i) => {
@@ -35348,13 +35348,13 @@ function algorithmForTask(raw, add) {
     numeric ? `'${algorithm2}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(", ")}${didYouMean(`${algorithm2}-regressor`, fits)}, or set label.type: categorical` : `'${algorithm2}' is a regressor, but the label is categorical (classification): use one of ${fits.join(", ")}, or set label.type: numeric`
   );
 }
-function codes(list, path17, raw, out) {
+function codes(list, path16, raw, out) {
   if (!Array.isArray(list)) return;
   const seen = /* @__PURE__ */ new Map();
   list.forEach((c, i) => {
     if (!isObj(c) || typeof c.value !== "string" && typeof c.value !== "number") return;
     const value = String(c.value);
-    const at = [...path17, i, "value"];
+    const at = [...path16, i, "value"];
     if (/[",\r\n]/.test(value))
       out.push({
         path: at,
@@ -35368,10 +35368,10 @@ function codes(list, path17, raw, out) {
     else seen.set(value, i);
   });
 }
-function positionOf(root, path17, doc, lines) {
+function positionOf(root, path16, doc, lines) {
   let node = root;
   let at = node;
-  for (const seg of path17) {
+  for (const seg of path16) {
     if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc) ?? null;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
@@ -39575,12 +39575,12 @@ var toKey = function(value) {
   const result = `${value}`;
   return result == "0" && 1 / value == -Infinity ? "-0" : result;
 };
-var get = function(object, path17) {
-  path17 = castPath(path17, object);
+var get = function(object, path16) {
+  path16 = castPath(path16, object);
   let index = 0;
-  const length = path17.length;
+  const length = path16.length;
   while (object != null && index < length) {
-    object = object[toKey(path17[index++])];
+    object = object[toKey(path16[index++])];
   }
   return index && index === length ? object : void 0;
 };
@@ -40447,16 +40447,16 @@ function checkLateLabels(entries2, table, label, old, now) {
 // actions/lib/features/rejected-rows.ts
 var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
 function rejectedFileText(files, dir, quarantined, recorded, countsFile) {
-  const path17 = `${dir}/rejected.csv`;
-  const old = files.readBytes(path17);
+  const path16 = `${dir}/rejected.csv`;
+  const old = files.readBytes(path16);
   if (quarantined.length === 0 && old) return null;
   const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
-  const broken = old ? brokenRejectedFile(path17, prefix, REJECTED_COLUMNS, recorded, countsFile) : null;
+  const broken = old ? brokenRejectedFile(path16, prefix, REJECTED_COLUMNS, recorded, countsFile) : null;
   if (broken) throw new FeatureGroupError(broken);
   const body2 = quarantined.length ? stringify(
     quarantined.map((q) => [q.detectedAt, q.origin, String(q.line), q.reason, JSON.stringify(q.record)])
   ) : "";
-  return { path: path17, text: prefix + body2 };
+  return { path: path16, text: prefix + body2 };
 }
 
 // actions/lib/features/row-batch.ts
@@ -40785,8 +40785,8 @@ function piecesWithRows(reader, month, order, batch) {
     const number = existing.length + 1 + k;
     if (k === 0 && last && from === to) continue;
     const prefix = k === 0 && last ? last.bytes : header;
-    const path17 = k === 0 && last ? last.path : `${reader.dir}/${partitionFile(month, number)}`;
-    written.push({ path: path17, bytes: batch.concat(prefix, order, from, to) });
+    const path16 = k === 0 && last ? last.path : `${reader.dir}/${partitionFile(month, number)}`;
+    written.push({ path: path16, bytes: batch.concat(prefix, order, from, to) });
   }
   const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
   return { all: [...kept, ...written], written };
@@ -43059,13 +43059,241 @@ function readInputs(input2, ws) {
   };
 }
 
-// actions/lib/pipelines/sharding.ts
-import { existsSync as existsSync8, readdirSync as readdirSync4, readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
-import path15 from "node:path";
+// actions/lib/pipelines/shards/holdout-gate.ts
+function gateMerged(spec, fg, model, pass, at) {
+  const { task, test, held, champion, mismatch } = at;
+  const { actual, predicted, championPredicted, testIds, testKeys } = pass;
+  const fresh = testIds.flatMap(
+    (id, r2) => isFreshForChampion(held, pass.championTrained, id, testKeys[r2]) ? [r2] : []
+  );
+  const trainMean = pass.trainSum / Math.max(pass.trainSeen, 1);
+  const o = { holdoutRows: test, known: held !== null };
+  let championCheck = null;
+  if (task === "regression") {
+    const pick2 = (a) => Float64Array.from(fresh, (r2) => a[r2]);
+    if (champion)
+      championCheck = mismatch ? { mismatch } : regressionGateCheck(pick2(actual), pick2(predicted), pick2(championPredicted), {
+        ...o,
+        tolerances: spec.label.tolerances,
+        trainMean
+      });
+    const holdout2 = regressionMetrics(actual, predicted, trainMean, spec.label.tolerances);
+    const interval = residualInterval(model, actual, predicted);
+    return { model: interval ? model.withInterval(interval) : model, holdout: holdout2, championCheck };
+  }
+  const values = fg.meta.label.classes.map((c) => c.value);
+  const pick = (a) => Int32Array.from(fresh, (r2) => a[r2]);
+  if (champion)
+    championCheck = mismatch ? { mismatch } : gateCheck(pick(actual), pick(predicted), pick(championPredicted), { ...o, classes: values });
+  const holdout = classificationMetrics(Int32Array.from(actual), Int32Array.from(predicted), values);
+  return { model, holdout, championCheck };
+}
+
+// actions/lib/pipelines/shards/holdout-pass.ts
+import { createHash as createHash5 } from "node:crypto";
+
+// actions/lib/pipelines/shards/read-partitions.ts
+function* partitionsOf(fg, months, lateLabels) {
+  fg.assertNoMissingPartitions(() => true);
+  for (const month of months) {
+    const { table, sha256 } = fg.readVerifiedPartition(month);
+    applyLateLabels(table, lateLabels, fg.numericLabel);
+    yield { month, sha256, table };
+  }
+}
+function labelsSha256(fg) {
+  const bytes = fg.files.readBytes(fg.labelsPath);
+  return bytes ? sha256Hex(bytes) : null;
+}
+
+// actions/lib/pipelines/shards/shard-error.ts
 var ShardError = class extends GitmlError {
   name = "ShardError";
 };
-var partialsError = (rule2) => new OptionError("partials", rule2, "failure");
+
+// actions/lib/pipelines/shards/merge-checks.ts
+function checkUnchanged(fg, owner, month, actual) {
+  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
+  if (expected !== actual) {
+    throw new ShardError(
+      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
+    );
+  }
+}
+function checkLabelsUnchanged(fg, owners) {
+  const now = labelsSha256(fg);
+  for (const o of owners) {
+    if ((o.partial.labelsSha256 ?? null) !== now)
+      throw new ShardError(
+        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
+      );
+  }
+}
+function checkSame(owners, what, pick, now) {
+  const text2 = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
+  const first = text2(pick(owners[0].partial));
+  for (const o of owners) {
+    const v = text2(pick(o.partial));
+    if (v !== first)
+      throw new ShardError(
+        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
+      );
+  }
+  if (now && text2(now.value) !== first)
+    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text2(now.value)}`);
+}
+
+// actions/lib/pipelines/shards/holdout-pass.ts
+function scoreHoldoutPass(fg, merged, championModel, held, progress) {
+  const { task, set, config, test, model } = merged;
+  const ownerOf = new Map(set.flatMap((o) => o.partial.months.map((m) => [m, o])));
+  const hash = createHash5("sha256");
+  const pass = {
+    actual: new Float64Array(test),
+    predicted: new Float64Array(test),
+    championPredicted: new Float64Array(test),
+    testIds: [],
+    testKeys: [],
+    holdoutParts: [],
+    // 8 bytes and a slot a row.
+    trainKeys: /* @__PURE__ */ new Set(),
+    trainSeen: 0,
+    trainSum: 0,
+    championTrained: /* @__PURE__ */ new Set(),
+    bySource: {},
+    example: {}
+  };
+  const { testIds, bySource } = pass;
+  const predict2 = (m, data, rows) => task === "regression" ? predictValueRows(m, data, rows) : predictRows(m, data, rows);
+  for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
+    checkUnchanged(fg, ownerOf.get(part.month), part.month, part.sha256);
+    const t = part.table;
+    const data = trainingData(fg, t, config.includeSynthetic);
+    updateDataHash(hash, t, data.rows, task);
+    for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
+    const keys = rowKeys(data);
+    const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
+    for (const i of data.rows) {
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
+      pass.trainKeys.add(keys[i]);
+      pass.trainSeen++;
+      if (task === "regression") pass.trainSum += t.targets[i];
+    }
+    if (held) addChampionTrainingKeys(pass.championTrained, held, data.rows, t.ids, keys);
+    if (rows.length === 0) continue;
+    if (testIds.length === 0)
+      for (const f of model.features) pass.example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
+    const at = testIds.length;
+    if (at + rows.length > test)
+      throw new ShardError(
+        `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`
+      );
+    pass.predicted.set(predict2(model, data, rows), at);
+    pass.holdoutParts.push(takeRows(t, rows));
+    if (championModel) pass.championPredicted.set(predict2(championModel, data, rows), at);
+    rows.forEach((i, k) => {
+      pass.actual[at + k] = task === "regression" ? t.targets[i] : t.labels[i];
+      testIds.push(t.ids[i]);
+      pass.testKeys.push(keys[i]);
+    });
+    progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
+  }
+  if (testIds.length !== test)
+    throw new ShardError(
+      `${fg.dir}: ${testIds.length} holdout rows, the shards counted ${test}; run the shards again`
+    );
+  return { ...pass, dataHash: hash.digest("hex") };
+}
+
+// actions/lib/features/correlation-moments.ts
+function emptyMoments(features) {
+  const zeros = () => new Array(features).fill(0);
+  return { n: 0, meanY: 0, m2Y: 0, meanX: zeros(), m2X: zeros(), cXY: zeros() };
+}
+function momentsOf(names, get2, y, rows) {
+  const n = rows.length;
+  const out = emptyMoments(names.length);
+  if (n === 0) return out;
+  let my = 0;
+  for (const i of rows) my += y[i];
+  my /= n;
+  let syy = 0;
+  for (const i of rows) syy += (y[i] - my) ** 2;
+  out.n = n;
+  out.meanY = my;
+  out.m2Y = syy;
+  names.forEach((name2, j) => {
+    const x = get2(name2);
+    let mx = 0;
+    for (const i of rows) mx += x[i];
+    mx /= n;
+    let sxx = 0;
+    let sxy = 0;
+    for (const i of rows) {
+      const dx = x[i] - mx;
+      sxx += dx * dx;
+      sxy += dx * (y[i] - my);
+    }
+    out.meanX[j] = mx;
+    out.m2X[j] = sxx;
+    out.cXY[j] = sxy;
+  });
+  return out;
+}
+function mergeMoments(a, b) {
+  if (a.meanX.length !== b.meanX.length) {
+    throw new RangeError(`mergeMoments: feature counts differ (${a.meanX.length} vs ${b.meanX.length})`);
+  }
+  if (b.n === 0) return a;
+  if (a.n === 0) return b;
+  const n = a.n + b.n;
+  const w = a.n * b.n / n;
+  const dy = b.meanY - a.meanY;
+  const out = emptyMoments(a.meanX.length);
+  out.n = n;
+  out.meanY = a.meanY + dy * b.n / n;
+  out.m2Y = a.m2Y + b.m2Y + dy * dy * w;
+  for (let j = 0; j < a.meanX.length; j++) {
+    const dx = b.meanX[j] - a.meanX[j];
+    out.meanX[j] = a.meanX[j] + dx * b.n / n;
+    out.m2X[j] = a.m2X[j] + b.m2X[j] + dx * dx * w;
+    out.cXY[j] = a.cXY[j] + b.cXY[j] + dx * dy * w;
+  }
+  return out;
+}
+function correlationsOf(m) {
+  return m.cXY.map((c, j) => m.m2X[j] === 0 || m.m2Y === 0 ? 0 : c / Math.sqrt(m.m2X[j] * m.m2Y));
+}
+
+// actions/lib/pipelines/shards/merged-shards.ts
+function checkSet(set, fg, champion, dataset) {
+  checkSame(set, "training config (configHash)", (p) => p.configHash);
+  checkSame(set, "champion version", (p) => p.champion, {
+    value: champion,
+    where: `the champion in models/${dataset}/index.json now`
+  });
+  checkLabelsUnchanged(fg, set);
+  const config = set[0].partial.config;
+  const configHash = configHashOf(config);
+  if (configHash !== set[0].partial.configHash)
+    throw new ShardError(`${set[0].file}: configHash does not match its config (edited by hand?)`);
+  return { config, configHash };
+}
+var round6 = (x) => Number(x.toFixed(6));
+function round6Record(schema, moments) {
+  const r2 = correlationsOf(moments);
+  const correlations = {};
+  schema.forEach((f, j) => {
+    correlations[f.name] = round6(r2[j]);
+  });
+  return correlations;
+}
+
+// actions/lib/pipelines/shards/partial-files.ts
+import { existsSync as existsSync8, mkdirSync as mkdirSync3, readdirSync as readdirSync4, readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
+import path15 from "node:path";
+
+// actions/lib/pipelines/shards/plan.ts
 var shardText = (s) => `${s.index}/${s.count}`;
 function assignMonths(months, rowsOf, count) {
   const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
@@ -43081,18 +43309,9 @@ function assignMonths(months, rowsOf, count) {
 function groupAssignment(fg, count) {
   return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
 }
-function* partitionsOf(fg, months, lateLabels) {
-  fg.assertNoMissingPartitions(() => true);
-  for (const month of months) {
-    const { table, sha256 } = fg.readVerifiedPartition(month);
-    applyLateLabels(table, lateLabels, fg.numericLabel);
-    yield { month, sha256, table };
-  }
-}
-function labelsSha256(fg) {
-  const bytes = fg.files.readBytes(fg.labelsPath);
-  return bytes ? sha256Hex(bytes) : null;
-}
+
+// actions/lib/pipelines/shards/partial-files.ts
+var partialsError = (rule2) => new OptionError("partials", rule2, "failure");
 function rowsHashOf(partitions, labels) {
   const lines = partitions.map((p) => `${p.month} ${p.sha256}
 `).join("");
@@ -43114,6 +43333,12 @@ function partialRowsHeader(fg, dataset, shard, months, partitions) {
 }
 function partialFileName(kind, dataset, shard) {
   return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
+}
+function writePartial(dir, kind, dataset, shard, partial) {
+  mkdirSync3(dir, { recursive: true });
+  const file = path15.join(dir, partialFileName(kind, dataset, shard));
+  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
+  return file;
 }
 function jsonFiles(dir) {
   const out = [];
@@ -43192,114 +43417,17 @@ function readPartialSet(dir, format, version, dataset, fg) {
   }
   return ordered;
 }
-function checkUnchanged(fg, owner, month, actual) {
-  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
-  if (expected !== actual) {
-    throw new ShardError(
-      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
-    );
-  }
-}
-function checkLabelsUnchanged(fg, owners) {
-  const now = labelsSha256(fg);
-  for (const o of owners) {
-    if ((o.partial.labelsSha256 ?? null) !== now)
-      throw new ShardError(
-        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
-      );
-  }
-}
-function checkSame(owners, what, pick, now) {
-  const text2 = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
-  const first = text2(pick(owners[0].partial));
-  for (const o of owners) {
-    const v = text2(pick(o.partial));
-    if (v !== first)
-      throw new ShardError(
-        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
-      );
-  }
-  if (now && text2(now.value) !== first)
-    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text2(now.value)}`);
-}
 
-// actions/lib/pipelines/train-shards.ts
-import { createHash as createHash5 } from "node:crypto";
-import { mkdirSync as mkdirSync3 } from "node:fs";
-import path16 from "node:path";
-
-// actions/lib/features/correlation-moments.ts
-function emptyMoments(features) {
-  const zeros = () => new Array(features).fill(0);
-  return { n: 0, meanY: 0, m2Y: 0, meanX: zeros(), m2X: zeros(), cXY: zeros() };
-}
-function momentsOf(names, get2, y, rows) {
-  const n = rows.length;
-  const out = emptyMoments(names.length);
-  if (n === 0) return out;
-  let my = 0;
-  for (const i of rows) my += y[i];
-  my /= n;
-  let syy = 0;
-  for (const i of rows) syy += (y[i] - my) ** 2;
-  out.n = n;
-  out.meanY = my;
-  out.m2Y = syy;
-  names.forEach((name2, j) => {
-    const x = get2(name2);
-    let mx = 0;
-    for (const i of rows) mx += x[i];
-    mx /= n;
-    let sxx = 0;
-    let sxy = 0;
-    for (const i of rows) {
-      const dx = x[i] - mx;
-      sxx += dx * dx;
-      sxy += dx * (y[i] - my);
-    }
-    out.meanX[j] = mx;
-    out.m2X[j] = sxx;
-    out.cXY[j] = sxy;
-  });
-  return out;
-}
-function mergeMoments(a, b) {
-  if (a.meanX.length !== b.meanX.length) {
-    throw new RangeError(`mergeMoments: feature counts differ (${a.meanX.length} vs ${b.meanX.length})`);
-  }
-  if (b.n === 0) return a;
-  if (a.n === 0) return b;
-  const n = a.n + b.n;
-  const w = a.n * b.n / n;
-  const dy = b.meanY - a.meanY;
-  const out = emptyMoments(a.meanX.length);
-  out.n = n;
-  out.meanY = a.meanY + dy * b.n / n;
-  out.m2Y = a.m2Y + b.m2Y + dy * dy * w;
-  for (let j = 0; j < a.meanX.length; j++) {
-    const dx = b.meanX[j] - a.meanX[j];
-    out.meanX[j] = a.meanX[j] + dx * b.n / n;
-    out.m2X[j] = a.m2X[j] + b.m2X[j] + dx * dx * w;
-    out.cXY[j] = a.cXY[j] + b.cXY[j] + dx * dy * w;
-  }
-  return out;
-}
-function correlationsOf(m) {
-  return m.cXY.map((c, j) => m.m2X[j] === 0 || m.m2Y === 0 ? 0 : c / Math.sqrt(m.m2X[j] * m.m2Y));
-}
-
-// actions/lib/pipelines/train-shards.ts
-var NB_PARTIAL_FORMAT = "gitml.nb-partial";
-var NB_PARTIAL_VERSION = 1;
-var ALGORITHM = "gaussian-nb";
+// actions/lib/pipelines/shards/sharded-config.ts
+var SHARDED_CLASSIFIER = "gaussian-nb";
 var SHARDABLE_REGRESSORS = ["linear-regression", "ridge"];
 function shardedAlgorithm(spec, asked) {
   if (taskOf(spec.label) === "classification") {
-    if (asked !== void 0 && asked !== ALGORITHM)
+    if (asked !== void 0 && asked !== SHARDED_CLASSIFIER)
       throw new ShardError(
-        `sharded training fits ${ALGORITHM} from mergeable statistics; '${asked}' cannot be sharded`
+        `sharded training fits ${SHARDED_CLASSIFIER} from mergeable statistics; '${asked}' cannot be sharded`
       );
-    return ALGORITHM;
+    return SHARDED_CLASSIFIER;
   }
   const shardable = SHARDABLE_REGRESSORS;
   if (asked !== void 0 && !shardable.includes(asked))
@@ -43332,87 +43460,17 @@ function nbView(schema, correlations) {
   }
   return { features: schema.map((f) => ({ ...f })), correlations, minAbsCorrelation: 0, columns };
 }
-var round6 = (x) => Number(x.toFixed(6));
-function emptyStats(nClasses, nFeatures) {
-  const z2 = () => new Float64Array(nClasses * nFeatures);
-  return { nClasses, nFeatures, counts: new Float64Array(nClasses), means: z2(), m2: z2() };
-}
-function trainShard(ws, spec, opts) {
-  if (taskOf(spec.label) === "regression") return trainLinearShard(ws, spec, opts);
-  const config = shardedTrainingConfig(spec, opts);
-  const index = new ModelRegistry(ws, spec.name).index();
-  const fg = FeatureGroup.open(ws, spec);
-  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
+function checkFiniteFeatures(dataset, fg, month, t, i) {
   const schema = fg.meta.features;
-  const names = schema.map((f) => f.name);
-  const classes = fg.meta.label.classes;
-  const scores = labelScores(classes);
-  const view = nbView(schema, {});
-  const eligibleByClass = new Array(classes.length).fill(0);
-  let stats = emptyStats(classes.length, view.columns.length);
-  let moments = emptyMoments(schema.length);
-  let test = 0;
-  const partitions = [];
-  const late = fg.lateLabels();
-  for (const part of partitionsOf(fg, months, late)) {
-    const t = part.table;
-    partitions.push({ month: part.month, sha256: part.sha256 });
-    const get2 = (name2) => t.columns[names.indexOf(name2)];
-    const train4 = [];
-    const keys = contentKeys(
-      t.columns,
-      Array.from({ length: t.rows }, (_, i) => i),
-      t.rows
-    );
-    for (let i = 0; i < t.rows; i++) {
-      if (t.labels[i] < 0 || !config.includeSynthetic && t.sources[i] === SOURCE_CODE.synthetic) continue;
-      eligibleByClass[t.labels[i]]++;
-      for (let j = 0; j < schema.length; j++) {
-        if (!Number.isFinite(t.columns[j][i]))
-          throw new TrainingError(
-            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); training needs finite values`
-          );
-      }
-      if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
-      else train4.push(i);
-    }
-    const y = Float64Array.from(t.labels, (c) => c >= 0 ? scores[c] : 0);
-    moments = mergeMoments(moments, momentsOf(names, get2, y, train4));
-    const X2 = applyFeatureView(view, get2, 0, train4);
-    const yc = Int32Array.from(train4, (i) => t.labels[i]);
-    stats = GaussianNB.mergePartials(stats, GaussianNB.partial(X2, yc, classes.length));
-    opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train4.length} training`);
+  for (let j = 0; j < schema.length; j++) {
+    if (!Number.isFinite(t.columns[j][i]))
+      throw new TrainingError(
+        `${dataset}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(month).join(", ")}); training needs finite values`
+      );
   }
-  const partial = {
-    format: NB_PARTIAL_FORMAT,
-    version: NB_PARTIAL_VERSION,
-    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
-    config,
-    configHash: configHashOf(config),
-    champion: index.champion,
-    eligibleByClass,
-    test,
-    stats: {
-      nClasses: stats.nClasses,
-      nFeatures: stats.nFeatures,
-      counts: Array.from(stats.counts),
-      means: Array.from(stats.means),
-      m2: Array.from(stats.m2)
-    },
-    moments
-  };
-  mkdirSync3(opts.partials, { recursive: true });
-  const file = path16.join(opts.partials, partialFileName("train", spec.name, opts.shard));
-  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
-  return {
-    dataset: spec.name,
-    shard: opts.shard,
-    file,
-    months,
-    eligible: eligibleByClass.reduce((s, c) => s + c, 0),
-    test
-  };
 }
+
+// actions/lib/pipelines/shards/linear-partials.ts
 var LINEAR_PARTIAL_FORMAT = "gitml.linear-partial";
 var LINEAR_PARTIAL_VERSION = 1;
 function trainLinearShard(ws, spec, opts) {
@@ -43439,12 +43497,7 @@ function trainLinearShard(ws, spec, opts) {
     const train4 = [];
     for (const i of data.rows) {
       eligible++;
-      for (let j = 0; j < schema.length; j++) {
-        if (!Number.isFinite(t.columns[j][i]))
-          throw new TrainingError(
-            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); training needs finite values`
-          );
-      }
+      checkFiniteFeatures(spec.name, fg, part.month, t, i);
       const y = t.targets[i];
       if (!Number.isFinite(y))
         throw new TrainingError(
@@ -43488,9 +43541,7 @@ function trainLinearShard(ws, spec, opts) {
     },
     moments
   };
-  mkdirSync3(opts.partials, { recursive: true });
-  const file = path16.join(opts.partials, partialFileName("train", spec.name, opts.shard));
-  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
+  const file = writePartial(opts.partials, "train", spec.name, opts.shard, partial);
   return { dataset: spec.name, shard: opts.shard, file, months, eligible, test };
 }
 function linearModelFromStats(o, stats) {
@@ -43522,77 +43573,6 @@ function linearModelFromStats(o, stats) {
     },
     est
   );
-}
-function checkSet(set, fg, champion, dataset) {
-  checkSame(set, "training config (configHash)", (p) => p.configHash);
-  checkSame(set, "champion version", (p) => p.champion, {
-    value: champion,
-    where: `the champion in models/${dataset}/index.json now`
-  });
-  checkLabelsUnchanged(fg, set);
-  const config = set[0].partial.config;
-  const configHash = configHashOf(config);
-  if (configHash !== set[0].partial.configHash)
-    throw new ShardError(`${set[0].file}: configHash does not match its config (edited by hand?)`);
-  return { config, configHash };
-}
-function round6Record(schema, moments) {
-  const r2 = correlationsOf(moments);
-  const correlations = {};
-  schema.forEach((f, j) => {
-    correlations[f.name] = round6(r2[j]);
-  });
-  return correlations;
-}
-function mergeNbPartials(spec, fg, partials, champion) {
-  const set = readPartialSet(partials, NB_PARTIAL_FORMAT, NB_PARTIAL_VERSION, spec.name, fg);
-  const { config, configHash } = checkSet(set, fg, champion, spec.name);
-  const classes = fg.meta.label.classes;
-  const schema = fg.meta.features;
-  const columns = nbView(schema, {}).columns.length;
-  let stats = null;
-  let moments = emptyMoments(schema.length);
-  const eligibleByClass = new Array(classes.length).fill(0);
-  let test = 0;
-  for (const { partial: p, file } of set) {
-    const s = {
-      nClasses: p.stats.nClasses,
-      nFeatures: p.stats.nFeatures,
-      counts: Float64Array.from(p.stats.counts),
-      means: Float64Array.from(p.stats.means),
-      m2: Float64Array.from(p.stats.m2)
-    };
-    const cells = classes.length * columns;
-    if (s.nClasses !== classes.length || s.nFeatures !== columns || s.counts.length !== classes.length || s.means.length !== cells || s.m2.length !== cells || p.moments.meanX.length !== schema.length || p.eligibleByClass.length !== classes.length)
-      throw new ShardError(
-        `${file}: statistics are not ${classes.length} classes \xD7 ${columns} columns as the feature group's schema needs`
-      );
-    stats = stats ? GaussianNB.mergePartials(stats, s) : s;
-    moments = mergeMoments(moments, p.moments);
-    p.eligibleByClass.forEach((c, k) => {
-      eligibleByClass[k] += c;
-    });
-    test += p.test;
-  }
-  checkClassCounts(spec.name, classes, eligibleByClass, config);
-  const eligible = eligibleByClass.reduce((s, c) => s + c, 0);
-  checkHashSplit(eligible, test, config.testFraction);
-  const chosen = unscored(
-    { algorithm: ALGORITHM, params: algorithm(ALGORITHM).grid[0], minAbsCorrelation: 0 },
-    "classification"
-  );
-  const estimator = GaussianNB.fromPartial(stats, chosen.params);
-  const model = ServingModel.create(
-    {
-      dataset: spec.name,
-      algorithm: ALGORITHM,
-      params: estimator.params(),
-      label: { name: fg.meta.label.name, title: fg.meta.label.title, classes: fg.meta.label.classes },
-      view: nbView(schema, round6Record(schema, moments))
-    },
-    estimator
-  );
-  return { task: "classification", set, config, configHash, model, chosen, eligible, test };
 }
 function mergeLinearPartials(spec, fg, partials, champion) {
   const set = readPartialSet(
@@ -43654,6 +43634,138 @@ function mergeLinearPartials(spec, fg, partials, champion) {
   );
   return { task: "regression", set, config, configHash, model, chosen, eligible, test };
 }
+
+// actions/lib/pipelines/shards/nb-partials.ts
+var NB_PARTIAL_FORMAT = "gitml.nb-partial";
+var NB_PARTIAL_VERSION = 1;
+function emptyStats(nClasses, nFeatures) {
+  const z2 = () => new Float64Array(nClasses * nFeatures);
+  return { nClasses, nFeatures, counts: new Float64Array(nClasses), means: z2(), m2: z2() };
+}
+function trainNbShard(ws, spec, opts) {
+  const config = shardedTrainingConfig(spec, opts);
+  const index = new ModelRegistry(ws, spec.name).index();
+  const fg = FeatureGroup.open(ws, spec);
+  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
+  const schema = fg.meta.features;
+  const names = schema.map((f) => f.name);
+  const classes = fg.meta.label.classes;
+  const scores = labelScores(classes);
+  const view = nbView(schema, {});
+  const eligibleByClass = new Array(classes.length).fill(0);
+  let stats = emptyStats(classes.length, view.columns.length);
+  let moments = emptyMoments(schema.length);
+  let test = 0;
+  const partitions = [];
+  const late = fg.lateLabels();
+  for (const part of partitionsOf(fg, months, late)) {
+    const t = part.table;
+    partitions.push({ month: part.month, sha256: part.sha256 });
+    const get2 = (name2) => t.columns[names.indexOf(name2)];
+    const train4 = [];
+    const keys = contentKeys(
+      t.columns,
+      Array.from({ length: t.rows }, (_, i) => i),
+      t.rows
+    );
+    for (let i = 0; i < t.rows; i++) {
+      if (t.labels[i] < 0 || !config.includeSynthetic && t.sources[i] === SOURCE_CODE.synthetic) continue;
+      eligibleByClass[t.labels[i]]++;
+      checkFiniteFeatures(spec.name, fg, part.month, t, i);
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
+      else train4.push(i);
+    }
+    const y = Float64Array.from(t.labels, (c) => c >= 0 ? scores[c] : 0);
+    moments = mergeMoments(moments, momentsOf(names, get2, y, train4));
+    const X2 = applyFeatureView(view, get2, 0, train4);
+    const yc = Int32Array.from(train4, (i) => t.labels[i]);
+    stats = GaussianNB.mergePartials(stats, GaussianNB.partial(X2, yc, classes.length));
+    opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train4.length} training`);
+  }
+  const partial = {
+    format: NB_PARTIAL_FORMAT,
+    version: NB_PARTIAL_VERSION,
+    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
+    config,
+    configHash: configHashOf(config),
+    champion: index.champion,
+    eligibleByClass,
+    test,
+    stats: {
+      nClasses: stats.nClasses,
+      nFeatures: stats.nFeatures,
+      counts: Array.from(stats.counts),
+      means: Array.from(stats.means),
+      m2: Array.from(stats.m2)
+    },
+    moments
+  };
+  const file = writePartial(opts.partials, "train", spec.name, opts.shard, partial);
+  return {
+    dataset: spec.name,
+    shard: opts.shard,
+    file,
+    months,
+    eligible: eligibleByClass.reduce((s, c) => s + c, 0),
+    test
+  };
+}
+function mergeNbPartials(spec, fg, partials, champion) {
+  const set = readPartialSet(partials, NB_PARTIAL_FORMAT, NB_PARTIAL_VERSION, spec.name, fg);
+  const { config, configHash } = checkSet(set, fg, champion, spec.name);
+  const classes = fg.meta.label.classes;
+  const schema = fg.meta.features;
+  const columns = nbView(schema, {}).columns.length;
+  let stats = null;
+  let moments = emptyMoments(schema.length);
+  const eligibleByClass = new Array(classes.length).fill(0);
+  let test = 0;
+  for (const { partial: p, file } of set) {
+    const s = {
+      nClasses: p.stats.nClasses,
+      nFeatures: p.stats.nFeatures,
+      counts: Float64Array.from(p.stats.counts),
+      means: Float64Array.from(p.stats.means),
+      m2: Float64Array.from(p.stats.m2)
+    };
+    const cells = classes.length * columns;
+    if (s.nClasses !== classes.length || s.nFeatures !== columns || s.counts.length !== classes.length || s.means.length !== cells || s.m2.length !== cells || p.moments.meanX.length !== schema.length || p.eligibleByClass.length !== classes.length)
+      throw new ShardError(
+        `${file}: statistics are not ${classes.length} classes \xD7 ${columns} columns as the feature group's schema needs`
+      );
+    stats = stats ? GaussianNB.mergePartials(stats, s) : s;
+    moments = mergeMoments(moments, p.moments);
+    p.eligibleByClass.forEach((c, k) => {
+      eligibleByClass[k] += c;
+    });
+    test += p.test;
+  }
+  checkClassCounts(spec.name, classes, eligibleByClass, config);
+  const eligible = eligibleByClass.reduce((s, c) => s + c, 0);
+  checkHashSplit(eligible, test, config.testFraction);
+  const chosen = unscored(
+    {
+      algorithm: SHARDED_CLASSIFIER,
+      params: algorithm(SHARDED_CLASSIFIER).grid[0],
+      minAbsCorrelation: 0
+    },
+    "classification"
+  );
+  const estimator = GaussianNB.fromPartial(stats, chosen.params);
+  const model = ServingModel.create(
+    {
+      dataset: spec.name,
+      algorithm: SHARDED_CLASSIFIER,
+      params: estimator.params(),
+      label: { name: fg.meta.label.name, title: fg.meta.label.title, classes: fg.meta.label.classes },
+      view: nbView(schema, round6Record(schema, moments))
+    },
+    estimator
+  );
+  return { task: "classification", set, config, configHash, model, chosen, eligible, test };
+}
+
+// actions/lib/pipelines/shards/merge-train.ts
 function mergeTrainShards(ws, spec, opts) {
   const registry = new ModelRegistry(ws, spec.name);
   const index = registry.index();
@@ -43731,93 +43843,10 @@ function championMismatch(champion, task, schema) {
     return err;
   }
 }
-function scoreHoldoutPass(fg, merged, championModel, held, progress) {
-  const { task, set, config, test, model } = merged;
-  const ownerOf = new Map(set.flatMap((o) => o.partial.months.map((m) => [m, o])));
-  const hash = createHash5("sha256");
-  const pass = {
-    actual: new Float64Array(test),
-    predicted: new Float64Array(test),
-    championPredicted: new Float64Array(test),
-    testIds: [],
-    testKeys: [],
-    holdoutParts: [],
-    // 8 bytes and a slot a row.
-    trainKeys: /* @__PURE__ */ new Set(),
-    trainSeen: 0,
-    trainSum: 0,
-    championTrained: /* @__PURE__ */ new Set(),
-    bySource: {},
-    example: {}
-  };
-  const { testIds, bySource } = pass;
-  const predict2 = (m, data, rows) => task === "regression" ? predictValueRows(m, data, rows) : predictRows(m, data, rows);
-  for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
-    checkUnchanged(fg, ownerOf.get(part.month), part.month, part.sha256);
-    const t = part.table;
-    const data = trainingData(fg, t, config.includeSynthetic);
-    updateDataHash(hash, t, data.rows, task);
-    for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
-    const keys = rowKeys(data);
-    const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
-    for (const i of data.rows) {
-      if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
-      pass.trainKeys.add(keys[i]);
-      pass.trainSeen++;
-      if (task === "regression") pass.trainSum += t.targets[i];
-    }
-    if (held) addChampionTrainingKeys(pass.championTrained, held, data.rows, t.ids, keys);
-    if (rows.length === 0) continue;
-    if (testIds.length === 0)
-      for (const f of model.features) pass.example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
-    const at = testIds.length;
-    if (at + rows.length > test)
-      throw new ShardError(
-        `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`
-      );
-    pass.predicted.set(predict2(model, data, rows), at);
-    pass.holdoutParts.push(takeRows(t, rows));
-    if (championModel) pass.championPredicted.set(predict2(championModel, data, rows), at);
-    rows.forEach((i, k) => {
-      pass.actual[at + k] = task === "regression" ? t.targets[i] : t.labels[i];
-      testIds.push(t.ids[i]);
-      pass.testKeys.push(keys[i]);
-    });
-    progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
-  }
-  if (testIds.length !== test)
-    throw new ShardError(
-      `${fg.dir}: ${testIds.length} holdout rows, the shards counted ${test}; run the shards again`
-    );
-  return { ...pass, dataHash: hash.digest("hex") };
-}
-function gateMerged(spec, fg, model, pass, at) {
-  const { task, test, held, champion, mismatch } = at;
-  const { actual, predicted, championPredicted, testIds, testKeys } = pass;
-  const fresh = testIds.flatMap(
-    (id, r2) => isFreshForChampion(held, pass.championTrained, id, testKeys[r2]) ? [r2] : []
-  );
-  const trainMean = pass.trainSum / Math.max(pass.trainSeen, 1);
-  const o = { holdoutRows: test, known: held !== null };
-  let championCheck = null;
-  if (task === "regression") {
-    const pick2 = (a) => Float64Array.from(fresh, (r2) => a[r2]);
-    if (champion)
-      championCheck = mismatch ? { mismatch } : regressionGateCheck(pick2(actual), pick2(predicted), pick2(championPredicted), {
-        ...o,
-        tolerances: spec.label.tolerances,
-        trainMean
-      });
-    const holdout2 = regressionMetrics(actual, predicted, trainMean, spec.label.tolerances);
-    const interval = residualInterval(model, actual, predicted);
-    return { model: interval ? model.withInterval(interval) : model, holdout: holdout2, championCheck };
-  }
-  const values = fg.meta.label.classes.map((c) => c.value);
-  const pick = (a) => Int32Array.from(fresh, (r2) => a[r2]);
-  if (champion)
-    championCheck = mismatch ? { mismatch } : gateCheck(pick(actual), pick(predicted), pick(championPredicted), { ...o, classes: values });
-  const holdout = classificationMetrics(Int32Array.from(actual), Int32Array.from(predicted), values);
-  return { model, holdout, championCheck };
+
+// actions/lib/pipelines/shards/train-shard.ts
+function trainShard(ws, spec, opts) {
+  return taskOf(spec.label) === "regression" ? trainLinearShard(ws, spec, opts) : trainNbShard(ws, spec, opts);
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -43834,8 +43863,8 @@ var Context = class {
       if (existsSync9(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path17 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path17} does not exist${EOL6}`);
+        const path16 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path16} does not exist${EOL6}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
