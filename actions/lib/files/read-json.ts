@@ -2,7 +2,7 @@
 // reader, so every such file that is missing, cut short or edited into nonsense is reported the same
 // way — the file, what it holds, the problem and `git checkout` as the way out. Node-only.
 import { readFileSync } from 'node:fs';
-import { type ErrorOf, parseJsonObject, parseJsonText } from '../core/json.js';
+import { type ErrorOf, parseJsonText } from '../core/json.js';
 
 /**
  * The parsed JSON of `file` (read from disk as given); `display` is the path the message names (the
@@ -10,16 +10,6 @@ import { type ErrorOf, parseJsonObject, parseJsonText } from '../core/json.js';
  */
 export function readJsonFile(file: string, what: string, errorOf: ErrorOf, display = file): unknown {
   return parseJsonText(readText(file, display, what, errorOf), display, what, errorOf);
-}
-
-/** Like readJsonFile, for a file that holds one JSON object. */
-export function readJsonObjectFile(
-  file: string,
-  what: string,
-  errorOf: ErrorOf,
-  display = file,
-): Record<string, unknown> {
-  return parseJsonObject(readText(file, display, what, errorOf), display, what, errorOf);
 }
 
 function readText(file: string, display: string, what: string, errorOf: ErrorOf): string {

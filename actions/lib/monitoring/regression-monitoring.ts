@@ -186,7 +186,7 @@ export function regressionDaily(rows: readonly RegressionRow[]): RegressionDaily
   return dates.map((date) => {
     const d = days.get(date)!;
     const r7 = rolling(date, 7);
-    const r30 = rolling(date, 30);
+    const r30 = rolling(date, ROLLING_DAYS);
     return {
       date,
       rows: d.rows,

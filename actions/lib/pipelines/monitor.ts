@@ -476,7 +476,7 @@ function dailyPoints(records: PredictionRecord[], classes: string[], regression:
   };
   for (const p of points) {
     p.rolling7 = rolling(p, 7);
-    p.rolling30 = rolling(p, 30);
+    p.rolling30 = rolling(p, ROLLING_DAYS);
   }
   return points;
 }
