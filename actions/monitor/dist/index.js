@@ -40422,7 +40422,7 @@ function regressionDaily(rows) {
   return dates.map((date) => {
     const d = days.get(date);
     const r7 = rolling(date, 7);
-    const r30 = rolling(date, 30);
+    const r30 = rolling(date, ROLLING_DAYS);
     return {
       date,
       rows: d.rows,
@@ -41826,7 +41826,7 @@ function dailyPoints(records, classes, regression) {
   };
   for (const p of points) {
     p.rolling7 = rolling(p, 7);
-    p.rolling30 = rolling(p, 30);
+    p.rolling30 = rolling(p, ROLLING_DAYS);
   }
   return points;
 }
